@@ -1,0 +1,24 @@
+package dev.sockq.bus;
+
+import io.vertx.core.eventbus.EventBus;
+
+/** Every event-bus address sockq uses, in one place. */
+public final class Addresses {
+    /** Session traffic from socket verticles to the daemon (local, {@link SessionInput}). */
+    public static final String DAEMON_SESSIONS = "sockq.daemon.sessions";
+    /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
+    public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
+
+    private Addresses() {
+    }
+
+    /** Registers the no-copy codecs for sockq's local message types; idempotent per Vert.x. */
+    public static synchronized void registerCodecs(EventBus bus) {
+        try {
+            bus.registerDefaultCodec(SessionInput.class, new LocalCodec<>(SessionInput.class));
+            bus.registerDefaultCodec(SessionOutput.class, new LocalCodec<>(SessionOutput.class));
+        } catch (IllegalStateException alreadyRegistered) {
+            // a second server in the same Vert.x (tests) shares the codecs
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.sockq.bus;
+
+/**
+ * One parsed beanstalkd command on its way to the daemon; immutable, so it crosses the
+ * event bus by reference.
+ *
+ * <p>Durations are in milliseconds (the protocol speaks seconds; the parser converts).
+ */
+public final class Command {
+    public final Op op;
+    /** Job id (delete, release, bury, touch, peek, kick-job, stats-job, reserve-job). */
+    public final long id;
+    /** Priority (put, release, bury); an unsigned 32-bit value. */
+    public final long pri;
+    /** Delay in ms (put, release, pause-tube). */
+    public final long delayMs;
+    /** Time to run in ms (put). */
+    public final long ttrMs;
+    /**
+     * reserve-with-timeout seconds (negative = wait forever), kick bound, a put header's body
+     * size, or the bytes an ERROR must skip before it is answered.
+     */
+    public final long count;
+    /** Tube name (use, watch, ignore, stats-tube, pause-tube). */
+    public final String tube;
+    /** Job body without its trailing CRLF (put). */
+    public final byte[] body;
+    /** For {@link Op#ERROR}: the whole reply line, e.g. "BAD_FORMAT\r\n". */
+    public final String error;
+
+    private Command(Op op, long id, long pri, long delayMs, long ttrMs, long count,
+                    String tube, byte[] body, String error) {
+        this.op = op;
+        this.id = id;
+        this.pri = pri;
+        this.delayMs = delayMs;
+        this.ttrMs = ttrMs;
+        this.count = count;
+        this.tube = tube;
+        this.body = body;
+        this.error = error;
+    }
+
+    public static Command simple(Op op) {
+        return new Command(op, 0, 0, 0, 0, 0, null, null, null);
+    }
+
+    public static Command withId(Op op, long id) {
+        return new Command(op, id, 0, 0, 0, 0, null, null, null);
+    }
+
+    public static Command withCount(Op op, long count) {
+        return new Command(op, 0, 0, 0, 0, count, null, null, null);
+    }
+
+    public static Command withTube(Op op, String tube) {
+        return new Command(op, 0, 0, 0, 0, 0, tube, null, null);
+    }
+
+    public static Command put(long pri, long delayMs, long ttrMs, byte[] body) {
+        return new Command(Op.PUT, 0, pri, delayMs, ttrMs, 0, null, body, null);
+    }
+
+    public static Command release(long id, long pri, long delayMs) {
+        return new Command(Op.RELEASE, id, pri, delayMs, 0, 0, null, null, null);
+    }
+
+    public static Command bury(long id, long pri) {
+        return new Command(Op.BURY, id, pri, 0, 0, 0, null, null, null);
+    }
+
+    /** A put whose body has not been read yet; {@code count} holds the announced body size. */
+    public static Command putHeader(long pri, long delayMs, long ttrMs, long bodySize) {
+        return new Command(Op.PUT, 0, pri, delayMs, ttrMs, bodySize, null, null, null);
+    }
+
+    /** This put header completed with its body. */
+    public Command withBody(byte[] body) {
+        return new Command(Op.PUT, 0, pri, delayMs, ttrMs, 0, null, body, null);
+    }
+
+    public static Command pauseTube(String tube, long delayMs) {
+        return new Command(Op.PAUSE_TUBE, 0, 0, delayMs, 0, 0, tube, null, null);
+    }
+
+    public static Command error(String replyLine) {
+        return new Command(Op.ERROR, 0, 0, 0, 0, 0, null, null, replyLine);
+    }
+
+    /** An error answered only after {@code bytes} more input bytes are read and dropped (JOB_TOO_BIG). */
+    public static Command skipThen(String replyLine, long bytes) {
+        return new Command(Op.ERROR, 0, 0, 0, 0, bytes, null, null, replyLine);
+    }
+
+    @Override
+    public String toString() {
+        return op == Op.ERROR ? "ERROR " + error.trim() : op + (tube != null ? " " + tube : "") + (id != 0 ? " #" + id : "");
+    }
+}

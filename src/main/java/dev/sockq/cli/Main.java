@@ -1,0 +1,105 @@
+package dev.sockq.cli;
+
+import dev.sockq.SockqServer;
+import dev.sockq.config.ConfigLoader;
+import dev.sockq.config.SockqConfig;
+import dev.sockq.daemon.ServerInfo;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** Entry point of the jar: `serve` (the default) and the client subcommands. */
+@Command(name = "sockq", description = "A message-queue daemon for sockets (beanstalkd protocol).",
+        subcommands = {Main.Serve.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    @Mixin
+    ServeOptions options;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+    boolean help;
+
+    @Option(names = {"-v", "--version"}, versionHelp = true, description = "show the version and exit")
+    boolean version;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line; returns the exit code (2 for usage errors). */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.getCommandSpec().version("sockq " + ServerInfo.VERSION);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("sockq: " + ex.getMessage() + " (try --help)");
+            return CommandLine.ExitCode.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return serve(options);
+    }
+
+    /** Starts the server and blocks until the JVM is asked to stop. */
+    static int serve(ServeOptions o) {
+        long started = System.nanoTime();
+        Vertx vertx = Vertx.vertx();
+        SockqConfig config;
+        try {
+            config = ConfigLoader.load(vertx, o.configFile, o.toJson()).await();
+        } catch (Exception e) {
+            System.err.println("sockq: " + e.getMessage());
+            vertx.close();
+            return CommandLine.ExitCode.USAGE;
+        }
+        SockqServer server = new SockqServer(vertx, config);
+        try {
+            server.start().await();
+        } catch (Exception e) {
+            log.error("sockq failed to start: {}", e.toString());
+            vertx.close().await();
+            return 1;
+        }
+        log.debug("started in {} ms", (System.nanoTime() - started) / 1_000_000);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("sockq stopping");
+            server.stop().transform(v -> vertx.close()).await();
+        }, "sockq-shutdown"));
+        return waitForever();
+    }
+
+    private static int waitForever() {
+        try {
+            Thread.currentThread().join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** `sockq serve`: the same as running sockq without a subcommand. */
+    @Command(name = "serve", description = "Run the daemon (the default command).", mixinStandardHelpOptions = false)
+    static final class Serve implements Callable<Integer> {
+        @Mixin
+        ServeOptions options;
+
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+        boolean help;
+
+        @Override
+        public Integer call() {
+            return serve(options);
+        }
+    }
+}

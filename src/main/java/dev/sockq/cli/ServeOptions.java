@@ -1,0 +1,76 @@
+package dev.sockq.cli;
+
+import dev.sockq.config.SockqConfig.Key;
+import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.Option;
+
+/** The server's command-line options, including beanstalkd's own flags (-l -p -b -f -F -z -V). */
+public final class ServeOptions {
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON config file (default conf/config.json when present)")
+    String configFile;
+
+    @Option(names = {"-l", "--host"}, paramLabel = "ADDR", description = "listen address for TCP and UDP (default 127.0.0.1)")
+    String host;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "N", description = "TCP port (default 11300; 0 = ephemeral)")
+    Integer port;
+
+    @Option(names = "--udp-port", paramLabel = "N", description = "UDP port (default = TCP port; -1 disables)")
+    Integer udpPort;
+
+    @Option(names = {"-b", "--data-dir"}, paramLabel = "DIR", description = "journal folder (default ./data)")
+    String dataDir;
+
+    @Option(names = "--in-memory", description = "no journal: jobs live in memory only")
+    Boolean inMemory;
+
+    @Option(names = "--fsync", paramLabel = "always|never|MS", description = "journal flush policy (default always)")
+    String fsync;
+
+    @Option(names = "-f", paramLabel = "MS", description = "beanstalkd: fsync at most every MS milliseconds")
+    Long fsyncMs;
+
+    @Option(names = "-F", description = "beanstalkd: never fsync")
+    boolean neverFsync;
+
+    @Option(names = {"-z", "--max-job-size"}, paramLabel = "BYTES", description = "largest job body (default 65535)")
+    Long maxJobSize;
+
+    @Option(names = "--tcp-instances", paramLabel = "N", description = "TCP verticle instances (default 1)")
+    Integer tcpInstances;
+
+    @Option(names = "--udp-instances", paramLabel = "N", description = "UDP verticle instances (default 1)")
+    Integer udpInstances;
+
+    @Option(names = "--daemon-shards", paramLabel = "N", description = "daemon shards (default 1)")
+    Integer daemonShards;
+
+    @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
+    Boolean cluster;
+
+    @Option(names = {"-V", "--verbose"}, description = "more logging (repeat for more)")
+    boolean[] verbose = new boolean[0];
+
+    /** The options that were given, keyed like the config file. */
+    JsonObject toJson() {
+        JsonObject j = new JsonObject();
+        put(j, Key.HOST, host);
+        put(j, Key.PORT, port);
+        put(j, Key.UDP_PORT, udpPort);
+        put(j, Key.DATA_DIR, dataDir);
+        put(j, Key.IN_MEMORY, inMemory);
+        put(j, Key.MAX_JOB_SIZE, maxJobSize);
+        put(j, Key.TCP_INSTANCES, tcpInstances);
+        put(j, Key.UDP_INSTANCES, udpInstances);
+        put(j, Key.DAEMON_SHARDS, daemonShards);
+        put(j, Key.CLUSTER, cluster);
+        put(j, Key.FSYNC, neverFsync ? "never" : fsyncMs != null ? String.valueOf(fsyncMs) : fsync);
+        return j;
+    }
+
+    private static void put(JsonObject j, Key k, Object v) {
+        if (v != null) {
+            j.put(k.json, v);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.sockq.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The settled configuration of one sockq server (after defaults, file, environment and
+ * command line were layered by {@link ConfigLoader}).
+ */
+public record SockqConfig(
+        String host,
+        int port,
+        int udpPort,
+        String dataDir,
+        boolean inMemory,
+        String fsync,
+        long maxJobSize,
+        int tcpInstances,
+        int udpInstances,
+        int daemonShards,
+        boolean cluster) {
+
+    /** Every option: config-file key, environment variable, default. */
+    public enum Key {
+        HOST("host", "127.0.0.1"),
+        PORT("port", 11300),
+        UDP_PORT("udpPort", null),
+        DATA_DIR("dataDir", "./data"),
+        IN_MEMORY("inMemory", false),
+        FSYNC("fsync", "always"),
+        MAX_JOB_SIZE("maxJobSize", 65535L),
+        TCP_INSTANCES("tcpInstances", 1),
+        UDP_INSTANCES("udpInstances", 1),
+        DAEMON_SHARDS("daemonShards", 1),
+        CLUSTER("cluster", false);
+
+        public final String json;
+        public final Object defaultValue;
+
+        Key(String json, Object defaultValue) {
+            this.json = json;
+            this.defaultValue = defaultValue;
+        }
+
+        /** SOCKQ_ followed by the key in upper snake case, e.g. SOCKQ_MAX_JOB_SIZE. */
+        public String env() {
+            return "SOCKQ_" + name();
+        }
+    }
+
+    /** The largest body beanstalkd's protocol can announce and sockq holds in one array. */
+    public static final long MAX_JOB_SIZE_LIMIT = Integer.MAX_VALUE - 16;
+
+    public static SockqConfig defaults() {
+        return from(new JsonObject());
+    }
+
+    /** Builds and validates a config from merged JSON; throws IllegalArgumentException with a one-line reason. */
+    public static SockqConfig from(JsonObject j) {
+        int port = intOf(j, Key.PORT);
+        int udp = j.getValue(Key.UDP_PORT.json) == null ? port : intOf(j, Key.UDP_PORT);
+        SockqConfig c = new SockqConfig(
+                stringOf(j, Key.HOST),
+                port,
+                udp,
+                stringOf(j, Key.DATA_DIR),
+                boolOf(j, Key.IN_MEMORY),
+                stringOf(j, Key.FSYNC),
+                longOf(j, Key.MAX_JOB_SIZE),
+                intOf(j, Key.TCP_INSTANCES),
+                intOf(j, Key.UDP_INSTANCES),
+                intOf(j, Key.DAEMON_SHARDS),
+                boolOf(j, Key.CLUSTER));
+        c.validate();
+        return c;
+    }
+
+    private void validate() {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0..65535, got " + port);
+        }
+        if (udpPort < -1 || udpPort > 65535) {
+            throw new IllegalArgumentException("udpPort must be -1..65535, got " + udpPort);
+        }
+        if (maxJobSize < 0 || maxJobSize > MAX_JOB_SIZE_LIMIT) {
+            throw new IllegalArgumentException("maxJobSize must be 0.." + MAX_JOB_SIZE_LIMIT + ", got " + maxJobSize);
+        }
+        if (tcpInstances < 1 || udpInstances < 1 || daemonShards < 1) {
+            throw new IllegalArgumentException("instance and shard counts must be at least 1");
+        }
+        if (!fsync.equals("always") && !fsync.equals("never") && !fsync.matches("\\d+")) {
+            throw new IllegalArgumentException("fsync must be always, never or a number of milliseconds, got " + fsync);
+        }
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+    }
+
+    private static Object value(JsonObject j, Key k) {
+        Object v = j.getValue(k.json);
+        return v == null ? k.defaultValue : v;
+    }
+
+    private static String stringOf(JsonObject j, Key k) {
+        return String.valueOf(value(j, k));
+    }
+
+    private static long longOf(JsonObject j, Key k) {
+        Object v = value(j, k);
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return Long.parseLong(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(k.json + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static int intOf(JsonObject j, Key k) {
+        long v = longOf(j, k);
+        if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(k.json + " is out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    private static boolean boolOf(JsonObject j, Key k) {
+        Object v = value(j, k);
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        String s = String.valueOf(v).trim().toLowerCase();
+        if (s.equals("true") || s.equals("1") || s.equals("yes")) {
+            return true;
+        }
+        if (s.equals("false") || s.equals("0") || s.equals("no")) {
+            return false;
+        }
+        throw new IllegalArgumentException(k.json + " must be true or false, got '" + v + "'");
+    }
+}

@@ -1,0 +1,730 @@
+package dev.sockq.daemon;
+
+import dev.sockq.bus.Command;
+import dev.sockq.bus.Op;
+import dev.sockq.bus.Replies;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The queue itself: tubes, jobs, sessions and timers, executing beanstalkd 1.12 commands.
+ *
+ * <p>Plain single-threaded Java: the {@link DaemonVerticle} calls it from one worker thread,
+ * tests call it directly with a fake {@link Clock}. Every public entry point leaves the
+ * replies it produced in the sessions returned by {@link #takeDirty()}.
+ */
+public final class Daemon {
+    static final long URGENT_THRESHOLD = 1024;
+    /** A waiting reserve answers DEADLINE_SOON this long before one of its jobs' TTR ends. */
+    static final long SAFETY_MARGIN_MS = 1000;
+    /** Key in `stats` and the command it counts, in beanstalkd's order. */
+    static final String[][] STATS_OPS = {
+        {"cmd-put", "PUT"}, {"cmd-peek", "PEEK"}, {"cmd-peek-ready", "PEEK_READY"},
+        {"cmd-peek-delayed", "PEEK_DELAYED"}, {"cmd-peek-buried", "PEEK_BURIED"},
+        {"cmd-reserve", "RESERVE"}, {"cmd-reserve-with-timeout", "RESERVE_WITH_TIMEOUT"},
+        {"cmd-delete", "DELETE"}, {"cmd-release", "RELEASE"}, {"cmd-use", "USE"},
+        {"cmd-watch", "WATCH"}, {"cmd-ignore", "IGNORE"}, {"cmd-bury", "BURY"},
+        {"cmd-kick", "KICK"}, {"cmd-touch", "TOUCH"}, {"cmd-stats", "STATS"},
+        {"cmd-stats-job", "STATS_JOB"}, {"cmd-stats-tube", "STATS_TUBE"},
+        {"cmd-list-tubes", "LIST_TUBES"}, {"cmd-list-tube-used", "LIST_TUBE_USED"},
+        {"cmd-list-tubes-watched", "LIST_TUBES_WATCHED"}, {"cmd-pause-tube", "PAUSE_TUBE"},
+    };
+    private static final String DEFAULT_TUBE = "default";
+
+    /** Snapshot of the global counters for `stats`. */
+    static final class Counters {
+        long urgent, ready, reserved, delayed, buried, jobTimeouts, totalJobs, maxJobSize;
+        long tubes, connections, producers, workers, waiting, totalConnections;
+        boolean draining;
+        long[] ops;
+    }
+
+    private final Clock clock;
+    private final ServerInfo info;
+    private final long maxJobSize;
+    private final long startedAt;
+
+    private final Map<String, Tube> tubesByName = new HashMap<>();
+    /** All tubes in beanstalkd's list order (removal moves the last one into the hole). */
+    private final ArrayList<Tube> tubes = new ArrayList<>();
+    private final Tube defaultTube;
+    private final Map<Long, Job> jobs = new HashMap<>();
+    private final Map<Long, Session> sessions = new HashMap<>();
+    /** Delayed jobs (until ready) and reserved jobs (until TTR), soonest first. */
+    private final Heap<Job> jobTimers = new Heap<>(Job.BY_DEADLINE, Job.TIMER_SLOT);
+    /** Waiting sessions with a reserve timeout or a DEADLINE_SOON to announce. */
+    private final Heap<Session> sessionTimers = new Heap<>(Session.BY_WAKEUP, Session.TIMER_SLOT);
+    private final LinkedHashSet<Tube> tubesWithWaiters = new LinkedHashSet<>();
+    private final LinkedHashSet<Tube> pausedTubes = new LinkedHashSet<>();
+    private final ArrayDeque<Session> runnable = new ArrayDeque<>();
+    private final ArrayList<Session> dirty = new ArrayList<>();
+
+    private long nextJobId = 1;
+    private long readyCount, urgentCount, reservedCount, delayedCount, buriedCount;
+    private long totalJobs, jobTimeouts, totalConnections, producers, workers, waitingCount;
+    private final long[] opCounts = new long[Op.values().length];
+    private boolean draining;
+
+    public Daemon(long maxJobSize, Clock clock, ServerInfo info) {
+        this.maxJobSize = maxJobSize;
+        this.clock = clock;
+        this.info = info;
+        this.startedAt = clock.nowMillis();
+        this.defaultTube = findOrMakeTube(DEFAULT_TUBE);
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    /** A client connected; its replies will be tagged with {@code route}. */
+    public Session open(long sessionId, Object route) {
+        Session s = new Session(sessionId, route);
+        s.use = defaultTube;
+        defaultTube.using++;
+        s.watch.add(defaultTube);
+        defaultTube.watching++;
+        sessions.put(sessionId, s);
+        totalConnections++;
+        return s;
+    }
+
+    /** Commands arrived for a session, in order; unknown sessions (already closed) are ignored. */
+    public void submit(long sessionId, List<Command> commands) {
+        Session s = sessions.get(sessionId);
+        if (s == null || s.closing) {
+            return;
+        }
+        s.pending.addAll(commands);
+        drive(s);
+        settle();
+    }
+
+    /** The client went away: its reserved jobs return to ready and its tube references drop. */
+    public void close(long sessionId) {
+        Session s = sessions.remove(sessionId);
+        if (s == null) {
+            return;
+        }
+        s.closed = true;
+        s.pending.clear();
+        if (s.waiting) {
+            stopWaiting(s);
+        }
+        if (s.producer) {
+            producers--;
+        }
+        if (s.worker) {
+            workers--;
+        }
+        for (Job j : new ArrayList<>(s.reservedJobs)) {
+            unreserve(j);
+            enqueue(j, 0);
+        }
+        s.use.using--;
+        dropIfUnused(s.use);
+        for (Tube t : s.watch) {
+            t.watching--;
+            dropIfUnused(t);
+        }
+        s.watch.clear();
+        settle();
+    }
+
+    /** Sessions that have output (or must close) since the last call. */
+    public List<Session> takeDirty() {
+        if (dirty.isEmpty()) {
+            return List.of();
+        }
+        List<Session> result = new ArrayList<>(dirty);
+        for (Session s : dirty) {
+            s.dirty = false;
+        }
+        dirty.clear();
+        return result;
+    }
+
+    public void setDraining(boolean draining) {
+        this.draining = draining;
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** When {@link #tick()} next has work to do, in {@link Clock} millis; Long.MAX_VALUE if never. */
+    public long nextWakeupAt() {
+        long at = Long.MAX_VALUE;
+        Job j = jobTimers.peek();
+        if (j != null) {
+            at = j.deadlineAt;
+        }
+        Session s = sessionTimers.peek();
+        if (s != null) {
+            at = Math.min(at, s.wakeAt);
+        }
+        for (Tube t : pausedTubes) {
+            at = Math.min(at, t.unpauseAt);
+        }
+        return at;
+    }
+
+    /** Applies everything that time has made due: delays, TTRs, pauses, reserve timeouts. */
+    public void tick() {
+        long now = clock.nowMillis();
+        for (Job j = jobTimers.peek(); j != null && j.deadlineAt <= now; j = jobTimers.peek()) {
+            if (j.state == JobState.DELAYED) {
+                removeDelayed(j);
+            } else {
+                jobTimeouts++;
+                j.timeouts++;
+                unreserve(j);
+            }
+            enqueue(j, 0);
+        }
+        for (Iterator<Tube> it = pausedTubes.iterator(); it.hasNext(); ) {
+            Tube t = it.next();
+            if (t.unpauseAt <= now) {
+                t.pauseMs = 0;
+                it.remove();
+            }
+        }
+        processQueue();
+        for (Session s = sessionTimers.peek(); s != null && s.wakeAt <= now; s = sessionTimers.peek()) {
+            sessionTimers.poll();
+            if (!s.waiting) {
+                continue;
+            }
+            if (deadlineSoon(s, now)) {
+                stopWaiting(s);
+                reply(s, Replies.DEADLINE_SOON);
+                runnable.add(s);
+            } else if (s.waitUntil <= now) {
+                stopWaiting(s);
+                reply(s, Replies.TIMED_OUT);
+                runnable.add(s);
+            } else {
+                scheduleWakeup(s, now);
+            }
+        }
+        settle();
+    }
+
+    // ---------------------------------------------------------------- command execution
+
+    private void drive(Session s) {
+        Command c;
+        while (!s.waiting && !s.closing && !s.closed && (c = s.pending.poll()) != null) {
+            execute(s, c);
+        }
+    }
+
+    /** Runs sessions unblocked by other sessions' actions until nothing is left to run. */
+    private void settle() {
+        Session s;
+        while ((s = runnable.poll()) != null) {
+            drive(s);
+        }
+    }
+
+    private void execute(Session s, Command c) {
+        if (c.op != Op.ERROR) {
+            opCounts[c.op.ordinal()]++;
+        }
+        switch (c.op) {
+            case PUT -> put(s, c);
+            case USE -> use(s, c.tube);
+            case RESERVE -> reserve(s, -1);
+            case RESERVE_WITH_TIMEOUT -> reserve(s, c.count);
+            case RESERVE_JOB -> reserveJob(s, c.id);
+            case DELETE -> delete(s, c.id);
+            case RELEASE -> release(s, c);
+            case BURY -> bury(s, c);
+            case TOUCH -> touch(s, c.id);
+            case WATCH -> watch(s, c.tube);
+            case IGNORE -> ignore(s, c.tube);
+            case PEEK -> found(s, jobs.get(c.id));
+            case PEEK_READY -> found(s, s.use.ready.peek());
+            case PEEK_DELAYED -> found(s, s.use.delayed.peek());
+            case PEEK_BURIED -> found(s, s.use.buried.isEmpty() ? null : s.use.buried.iterator().next());
+            case KICK -> kick(s, c.count);
+            case KICK_JOB -> kickJob(s, c.id);
+            case STATS_JOB -> {
+                Job j = jobs.get(c.id);
+                if (j == null) {
+                    reply(s, Replies.NOT_FOUND);
+                } else {
+                    replyData(s, StatsFormat.job(j, clock.nowMillis()));
+                }
+            }
+            case STATS_TUBE -> {
+                Tube t = tubesByName.get(c.tube);
+                if (t == null) {
+                    reply(s, Replies.NOT_FOUND);
+                } else {
+                    replyData(s, StatsFormat.tube(t, clock.nowMillis()));
+                }
+            }
+            case STATS -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000));
+            case LIST_TUBES -> replyData(s, StatsFormat.tubeList(tubes));
+            case LIST_TUBE_USED -> reply(s, "USING " + s.use.name + "\r\n");
+            case LIST_TUBES_WATCHED -> replyData(s, StatsFormat.tubeList(s.watch));
+            case PAUSE_TUBE -> pauseTube(s, c.tube, c.delayMs);
+            case QUIT -> {
+                s.closing = true;
+                s.pending.clear();
+                markDirty(s);
+            }
+            case ERROR -> reply(s, c.error);
+        }
+    }
+
+    private void put(Session s, Command c) {
+        if (draining) {
+            reply(s, Replies.DRAINING);
+            return;
+        }
+        if (!s.producer) {
+            s.producer = true;
+            producers++;
+        }
+        Tube t = s.use;
+        Job j = new Job(nextJobId++, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
+        jobs.put(j.id, j);
+        t.jobs++;
+        t.totalJobs++;
+        totalJobs++;
+        enqueue(j, c.delayMs);
+        s.out.ascii("INSERTED ").number(j.id).ascii("\r\n");
+        answered(s);
+    }
+
+    private void reserve(Session s, long timeoutSec) {
+        markWorker(s);
+        long now = clock.nowMillis();
+        if (deadlineSoon(s, now) && !anyReadyWatched(s)) {
+            reply(s, Replies.DEADLINE_SOON);
+            return;
+        }
+        startWaiting(s, timeoutSec, now);
+        processQueue();
+        if (s.waiting && timeoutSec == 0) {
+            stopWaiting(s);
+            reply(s, Replies.TIMED_OUT);
+        }
+    }
+
+    private void reserveJob(Session s, long id) {
+        Job j = jobs.get(id);
+        if (j == null || j.state == JobState.RESERVED) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        switch (j.state) {
+            case READY -> removeReady(j);
+            case DELAYED -> removeDelayed(j);
+            case BURIED -> removeBuried(j);
+            default -> throw new IllegalStateException();
+        }
+        markWorker(s);
+        hand(s, j);
+    }
+
+    private void delete(Session s, long id) {
+        Job j = jobs.get(id);
+        if (j == null || (j.state == JobState.RESERVED && j.reserver != s)) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        switch (j.state) {
+            case RESERVED -> unreserve(j);
+            case READY -> removeReady(j);
+            case DELAYED -> removeDelayed(j);
+            case BURIED -> removeBuried(j);
+        }
+        j.tube.deleteCount++;
+        forget(j);
+        reply(s, Replies.DELETED);
+    }
+
+    private void release(Session s, Command c) {
+        Job j = reservedBy(s, c.id);
+        if (j == null) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        unreserve(j);
+        j.pri = c.pri;
+        j.delayMs = c.delayMs;
+        j.releases++;
+        enqueue(j, c.delayMs);
+        reply(s, Replies.RELEASED);
+    }
+
+    private void bury(Session s, Command c) {
+        Job j = reservedBy(s, c.id);
+        if (j == null) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        unreserve(j);
+        j.pri = c.pri;
+        j.state = JobState.BURIED;
+        j.buries++;
+        j.tube.buried.add(j);
+        buriedCount++;
+        reply(s, Replies.BURIED);
+    }
+
+    private void touch(Session s, long id) {
+        Job j = reservedBy(s, id);
+        if (j == null) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        jobTimers.remove(j);
+        j.deadlineAt = clock.nowMillis() + j.ttrMs;
+        jobTimers.add(j);
+        reply(s, Replies.TOUCHED);
+    }
+
+    private void use(Session s, String name) {
+        Tube t = findOrMakeTube(name);
+        Tube old = s.use;
+        t.using++;
+        s.use = t;
+        old.using--;
+        dropIfUnused(old);
+        reply(s, "USING " + t.name + "\r\n");
+    }
+
+    private void watch(Session s, String name) {
+        Tube t = findOrMakeTube(name);
+        if (!s.watch.contains(t)) {
+            s.watch.add(t);
+            t.watching++;
+        }
+        s.out.ascii("WATCHING ").number(s.watch.size()).ascii("\r\n");
+        answered(s);
+    }
+
+    private void ignore(Session s, String name) {
+        Tube t = tubesByName.get(name);
+        if (t != null && s.watch.contains(t)) {
+            if (s.watch.size() < 2) {
+                reply(s, Replies.NOT_IGNORED);
+                return;
+            }
+            swapRemove(s.watch, t);
+            t.watching--;
+            dropIfUnused(t);
+        }
+        s.out.ascii("WATCHING ").number(s.watch.size()).ascii("\r\n");
+        answered(s);
+    }
+
+    private void kick(Session s, long bound) {
+        Tube t = s.use;
+        long n = 0;
+        if (!t.buried.isEmpty()) {
+            for (; n < bound && !t.buried.isEmpty(); n++) {
+                Job j = t.buried.iterator().next();
+                removeBuried(j);
+                j.kicks++;
+                enqueue(j, 0);
+            }
+        } else {
+            for (; n < bound && !t.delayed.isEmpty(); n++) {
+                Job j = t.delayed.peek();
+                removeDelayed(j);
+                j.kicks++;
+                enqueue(j, 0);
+            }
+        }
+        s.out.ascii("KICKED ").number(n).ascii("\r\n");
+        answered(s);
+    }
+
+    private void kickJob(Session s, long id) {
+        Job j = jobs.get(id);
+        if (j == null || (j.state != JobState.BURIED && j.state != JobState.DELAYED)) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        if (j.state == JobState.BURIED) {
+            removeBuried(j);
+        } else {
+            removeDelayed(j);
+        }
+        j.kicks++;
+        enqueue(j, 0);
+        reply(s, Replies.KICKED);
+    }
+
+    private void pauseTube(Session s, String name, long delayMs) {
+        Tube t = tubesByName.get(name);
+        if (t == null) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        // beanstalkd pauses for at least a moment so that waiting clients wake up again
+        t.pauseMs = Math.max(1, delayMs);
+        t.unpauseAt = clock.nowMillis() + t.pauseMs;
+        t.pauseCount++;
+        pausedTubes.add(t);
+        reply(s, Replies.PAUSED);
+    }
+
+    // ---------------------------------------------------------------- job movement
+
+    /** Puts a job into its tube's ready heap, or delayed heap if delayMs > 0, then hands out jobs. */
+    private void enqueue(Job j, long delayMs) {
+        j.reserver = null;
+        if (delayMs > 0) {
+            j.state = JobState.DELAYED;
+            j.deadlineAt = clock.nowMillis() + delayMs;
+            j.tube.delayed.add(j);
+            jobTimers.add(j);
+            delayedCount++;
+        } else {
+            j.state = JobState.READY;
+            j.tube.ready.add(j);
+            readyCount++;
+            if (j.urgent()) {
+                urgentCount++;
+                j.tube.urgent++;
+            }
+            if (!j.tube.waiting.isEmpty()) {
+                processQueue();
+            }
+        }
+    }
+
+    /** Gives the best ready job of each eligible tube to the session that waited longest. */
+    private void processQueue() {
+        if (tubesWithWaiters.isEmpty()) {
+            return;
+        }
+        long now = clock.nowMillis();
+        while (true) {
+            Job best = null;
+            for (Tube t : tubesWithWaiters) {
+                if (t.paused() && t.unpauseAt > now) {
+                    continue;
+                }
+                Job candidate = t.ready.peek();
+                if (candidate != null && (best == null || Job.BY_PRIORITY.compare(candidate, best) < 0)) {
+                    best = candidate;
+                }
+            }
+            if (best == null) {
+                return;
+            }
+            Session s = best.tube.waiting.iterator().next();
+            removeReady(best);
+            stopWaiting(s);
+            hand(s, best);
+            runnable.add(s);
+        }
+    }
+
+    /** Reserves the job for the session and writes the RESERVED reply. */
+    private void hand(Session s, Job j) {
+        j.state = JobState.RESERVED;
+        j.reserver = s;
+        j.reserves++;
+        j.deadlineAt = clock.nowMillis() + j.ttrMs;
+        jobTimers.add(j);
+        s.reservedJobs.add(j);
+        j.tube.reserved++;
+        reservedCount++;
+        s.out.ascii("RESERVED ").number(j.id).ascii(" ").number(j.body.length).ascii("\r\n")
+                .raw(j.body).ascii("\r\n");
+        answered(s);
+    }
+
+    private void removeReady(Job j) {
+        j.tube.ready.remove(j);
+        readyCount--;
+        if (j.urgent()) {
+            urgentCount--;
+            j.tube.urgent--;
+        }
+    }
+
+    private void removeDelayed(Job j) {
+        j.tube.delayed.remove(j);
+        jobTimers.remove(j);
+        delayedCount--;
+    }
+
+    private void removeBuried(Job j) {
+        j.tube.buried.remove(j);
+        buriedCount--;
+    }
+
+    private void unreserve(Job j) {
+        jobTimers.remove(j);
+        j.reserver.reservedJobs.remove(j);
+        j.reserver = null;
+        j.tube.reserved--;
+        reservedCount--;
+    }
+
+    private void forget(Job j) {
+        jobs.remove(j.id);
+        j.tube.jobs--;
+        dropIfUnused(j.tube);
+    }
+
+    private Job reservedBy(Session s, long id) {
+        Job j = jobs.get(id);
+        return j != null && j.state == JobState.RESERVED && j.reserver == s ? j : null;
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    private void startWaiting(Session s, long timeoutSec, long now) {
+        s.waiting = true;
+        waitingCount++;
+        for (Tube t : s.watch) {
+            t.waiting.add(s);
+            tubesWithWaiters.add(t);
+        }
+        s.waitUntil = timeoutSec > 0 ? now + timeoutSec * 1000 : Long.MAX_VALUE;
+        scheduleWakeup(s, now);
+    }
+
+    private void stopWaiting(Session s) {
+        s.waiting = false;
+        waitingCount--;
+        for (Tube t : s.watch) {
+            t.waiting.remove(s);
+            if (t.waiting.isEmpty()) {
+                tubesWithWaiters.remove(t);
+            }
+        }
+        sessionTimers.remove(s);
+        s.waitUntil = Long.MAX_VALUE;
+    }
+
+    private void scheduleWakeup(Session s, long now) {
+        sessionTimers.remove(s);
+        long at = s.waitUntil;
+        Job soonest = s.soonestReserved();
+        if (soonest != null) {
+            at = Math.min(at, soonest.deadlineAt - SAFETY_MARGIN_MS);
+        }
+        if (at != Long.MAX_VALUE) {
+            s.wakeAt = Math.max(at, now);
+            sessionTimers.add(s);
+        }
+    }
+
+    private boolean deadlineSoon(Session s, long now) {
+        Job j = s.soonestReserved();
+        return j != null && now >= j.deadlineAt - SAFETY_MARGIN_MS;
+    }
+
+    private boolean anyReadyWatched(Session s) {
+        for (Tube t : s.watch) {
+            if (!t.ready.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void markWorker(Session s) {
+        if (!s.worker) {
+            s.worker = true;
+            workers++;
+        }
+    }
+
+    // ---------------------------------------------------------------- tubes
+
+    private Tube findOrMakeTube(String name) {
+        Tube t = tubesByName.get(name);
+        if (t == null) {
+            t = new Tube(name);
+            tubesByName.put(name, t);
+            tubes.add(t);
+        }
+        return t;
+    }
+
+    private void dropIfUnused(Tube t) {
+        if (t != defaultTube && t.unreferenced() && tubesByName.get(t.name) == t) {
+            tubesByName.remove(t.name);
+            swapRemove(tubes, t);
+            pausedTubes.remove(t);
+        }
+    }
+
+    private static <T> void swapRemove(ArrayList<T> list, T item) {
+        int i = list.indexOf(item);
+        int last = list.size() - 1;
+        list.set(i, list.get(last));
+        list.remove(last);
+    }
+
+    // ---------------------------------------------------------------- replies
+
+    private void reply(Session s, String line) {
+        s.out.ascii(line);
+        answered(s);
+    }
+
+    private void answered(Session s) {
+        s.answered++;
+        markDirty(s);
+    }
+
+    private void found(Session s, Job j) {
+        if (j == null) {
+            reply(s, Replies.NOT_FOUND);
+            return;
+        }
+        s.out.ascii("FOUND ").number(j.id).ascii(" ").number(j.body.length).ascii("\r\n")
+                .raw(j.body).ascii("\r\n");
+        answered(s);
+    }
+
+    private void replyData(Session s, String yaml) {
+        byte[] data = yaml.getBytes(StandardCharsets.US_ASCII);
+        s.out.ascii("OK ").number(data.length).ascii("\r\n").raw(data).ascii("\r\n");
+        answered(s);
+    }
+
+    private void markDirty(Session s) {
+        if (!s.dirty) {
+            s.dirty = true;
+            dirty.add(s);
+        }
+    }
+
+    Counters counters() {
+        Counters c = new Counters();
+        c.urgent = urgentCount;
+        c.ready = readyCount;
+        c.reserved = reservedCount;
+        c.delayed = delayedCount;
+        c.buried = buriedCount;
+        c.jobTimeouts = jobTimeouts;
+        c.totalJobs = totalJobs;
+        c.maxJobSize = maxJobSize;
+        c.tubes = tubes.size();
+        c.connections = sessions.size();
+        c.producers = producers;
+        c.workers = workers;
+        c.waiting = waitingCount;
+        c.totalConnections = totalConnections;
+        c.draining = draining;
+        c.ops = opCounts.clone();
+        return c;
+    }
+}

@@ -1,0 +1,133 @@
+package dev.sockq.net;
+
+import dev.sockq.bus.Command;
+import dev.sockq.bus.Replies;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Cuts a beanstalkd byte stream into commands: lines up to 224 bytes with their CRLF, put
+ * bodies, and the error cases (too-long lines, too-big bodies, missing CRLF after a body).
+ *
+ * <p>Pull style: {@link #feed} appends input, {@link #next} returns one command or null when
+ * more input is needed, so the connection can stop taking commands under back-pressure and
+ * leave the rest of the input here.
+ */
+public final class CommandFramer {
+    /** beanstalkd's LINE_BUF_SIZE: the longest command line, CRLF included. */
+    public static final int LINE_MAX = 224;
+    private static final Command LINE_TOO_LONG = Command.error(Replies.BAD_FORMAT);
+    private static final Command EXPECTED_CRLF = Command.error(Replies.EXPECTED_CRLF);
+
+    private enum State { LINE, BODY, SKIP, DISCARD_LINE }
+
+    private final long maxJobSize;
+    private Buffer input = Buffer.buffer(0);
+    private int pos;
+
+    private State state = State.LINE;
+    private final byte[] line = new byte[LINE_MAX];
+    private int lineLen;
+    private Command putHeader;
+    private byte[] body;
+    private int bodyRead;
+    private int trailerRead;
+    private final byte[] trailer = new byte[2];
+    private long skipLeft;
+    private Command afterSkip;
+    private boolean sawCr;
+
+    public CommandFramer(long maxJobSize) {
+        this.maxJobSize = maxJobSize;
+    }
+
+    public void feed(Buffer data) {
+        if (pos >= input.length()) {
+            input = data;
+        } else {
+            input = input.getBuffer(pos, input.length()).appendBuffer(data);
+        }
+        pos = 0;
+    }
+
+    /** Whether input is buffered that {@link #next} has not consumed yet. */
+    public boolean hasInput() {
+        return pos < input.length();
+    }
+
+    /** The next complete command, or null if the buffered input holds none. */
+    public Command next() {
+        int end = input.length();
+        while (pos < end) {
+            switch (state) {
+                case LINE -> {
+                    byte b = input.getByte(pos++);
+                    line[lineLen++] = b;
+                    if (b == '\n' && lineLen >= 2 && line[lineLen - 2] == '\r') {
+                        int n = lineLen - 2;
+                        lineLen = 0;
+                        return onLine(CommandParser.parse(line, n, maxJobSize));
+                    }
+                    if (lineLen == LINE_MAX) {
+                        lineLen = 0;
+                        state = State.DISCARD_LINE;
+                        sawCr = false;
+                        return LINE_TOO_LONG;
+                    }
+                }
+                case DISCARD_LINE -> {
+                    byte b = input.getByte(pos++);
+                    if (sawCr && b == '\n') {
+                        state = State.LINE;
+                    }
+                    sawCr = b == '\r';
+                }
+                case SKIP -> {
+                    long n = Math.min(skipLeft, end - pos);
+                    pos += (int) n;
+                    skipLeft -= n;
+                    if (skipLeft == 0) {
+                        state = State.LINE;
+                        return afterSkip;
+                    }
+                }
+                case BODY -> {
+                    if (bodyRead < body.length) {
+                        int n = Math.min(body.length - bodyRead, end - pos);
+                        input.getBytes(pos, pos + n, body, bodyRead);
+                        pos += n;
+                        bodyRead += n;
+                    } else {
+                        trailer[trailerRead++] = input.getByte(pos++);
+                        if (trailerRead == 2) {
+                            state = State.LINE;
+                            Command header = putHeader;
+                            byte[] b = body;
+                            putHeader = null;
+                            body = null;
+                            return trailer[0] == '\r' && trailer[1] == '\n' ? header.withBody(b) : EXPECTED_CRLF;
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private Command onLine(Command c) {
+        if (c.op == dev.sockq.bus.Op.PUT) {
+            putHeader = c;
+            body = new byte[(int) c.count];
+            bodyRead = 0;
+            trailerRead = 0;
+            state = State.BODY;
+            return next();
+        }
+        if (c.op == dev.sockq.bus.Op.ERROR && c.count > 0) {
+            skipLeft = c.count;
+            afterSkip = Command.error(c.error);
+            state = State.SKIP;
+            return next();
+        }
+        return c;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.sockq.net;
+
+import dev.sockq.bus.Addresses;
+import dev.sockq.bus.SessionInput;
+import dev.sockq.bus.SessionOutput;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The stream socket: a NetServer speaking the beanstalkd protocol. Each instance runs on one
+ * event loop; commands go to the daemon over the event bus and replies come back on this
+ * instance's own output address.
+ */
+public final class TcpServerVerticle extends VerticleBase {
+    private static final Logger log = LoggerFactory.getLogger(TcpServerVerticle.class);
+    /** Session ids are unique in the JVM, across all socket verticles. */
+    static final AtomicLong SESSION_IDS = new AtomicLong();
+
+    private final TcpOptions options;
+    private final Map<Long, TcpConnection> connections = new HashMap<>();
+    private NetServer server;
+    private String outputAddress;
+
+    public TcpServerVerticle(TcpOptions options) {
+        this.options = options;
+    }
+
+    /** The bound port, once started. */
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> start() {
+        Addresses.registerCodecs(vertx.eventBus());
+        outputAddress = Addresses.SESSION_OUTPUT_PREFIX + "tcp." + System.identityHashCode(this) + "." + SESSION_IDS.incrementAndGet();
+        MessageConsumer<SessionOutput> consumer = vertx.eventBus().localConsumer(outputAddress, m -> {
+            TcpConnection c = connections.get(m.body().sessionId());
+            if (c != null) {
+                c.onOutput(m.body());
+            }
+        });
+        server = vertx.createNetServer(new NetServerOptions()
+                .setHost(options.host())
+                .setPort(options.port())
+                .setTcpNoDelay(true));
+        server.connectHandler(this::accept);
+        return consumer.completion().compose(v -> server.listen());
+    }
+
+    private void accept(NetSocket socket) {
+        long id = SESSION_IDS.incrementAndGet();
+        TcpConnection c = new TcpConnection(id, socket, options.maxJobSize(), options.maxInFlight(), this::send);
+        connections.put(id, c);
+        send(SessionInput.open(id, outputAddress));
+        socket.closeHandler(v -> {
+            connections.remove(id);
+            c.onClosed();
+            send(SessionInput.close(id));
+        });
+        socket.exceptionHandler(e -> log.debug("connection {}: {}", id, e.toString()));
+        c.start();
+    }
+
+    private void send(SessionInput in) {
+        vertx.eventBus().send(Addresses.DAEMON_SESSIONS, in);
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}
