@@ -27,9 +27,16 @@ public final class Command {
     public final byte[] body;
     /** For {@link Op#ERROR}: the whole reply line, e.g. "BAD_FORMAT\r\n". */
     public final String error;
+    /** For {@link Op#ERROR}: the command that failed after it was recognised (counted in stats), or null. */
+    public final Op attempted;
 
     private Command(Op op, long id, long pri, long delayMs, long ttrMs, long count,
                     String tube, byte[] body, String error) {
+        this(op, id, pri, delayMs, ttrMs, count, tube, body, error, null);
+    }
+
+    private Command(Op op, long id, long pri, long delayMs, long ttrMs, long count,
+                    String tube, byte[] body, String error, Op attempted) {
         this.op = op;
         this.id = id;
         this.pri = pri;
@@ -39,6 +46,7 @@ public final class Command {
         this.tube = tube;
         this.body = body;
         this.error = error;
+        this.attempted = attempted;
     }
 
     public static Command simple(Op op) {
@@ -87,9 +95,14 @@ public final class Command {
         return new Command(Op.ERROR, 0, 0, 0, 0, 0, null, null, replyLine);
     }
 
-    /** An error answered only after {@code bytes} more input bytes are read and dropped (JOB_TOO_BIG). */
+    /** A put that failed after its command line was accepted (JOB_TOO_BIG, EXPECTED_CRLF). */
+    public static Command failedPut(String replyLine) {
+        return new Command(Op.ERROR, 0, 0, 0, 0, 0, null, null, replyLine, Op.PUT);
+    }
+
+    /** A failed put answered only after {@code bytes} more input bytes are read and dropped (JOB_TOO_BIG). */
     public static Command skipThen(String replyLine, long bytes) {
-        return new Command(Op.ERROR, 0, 0, 0, 0, bytes, null, null, replyLine);
+        return new Command(Op.ERROR, 0, 0, 0, 0, bytes, null, null, replyLine, Op.PUT);
     }
 
     @Override

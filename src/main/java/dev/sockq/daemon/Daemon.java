@@ -233,6 +233,13 @@ public final class Daemon {
     private void execute(Session s, Command c) {
         if (c.op != Op.ERROR) {
             opCounts[c.op.ordinal()]++;
+        } else if (c.attempted != null) {
+            // beanstalkd counts a put once its line parses, and its sender as a producer once
+            // the body is being read (not for JOB_TOO_BIG, whose body is skipped)
+            opCounts[c.attempted.ordinal()]++;
+            if (c.error.equals(Replies.EXPECTED_CRLF)) {
+                markProducer(s);
+            }
         }
         switch (c.op) {
             case PUT -> put(s, c);
@@ -287,10 +294,7 @@ public final class Daemon {
             reply(s, Replies.DRAINING);
             return;
         }
-        if (!s.producer) {
-            s.producer = true;
-            producers++;
-        }
+        markProducer(s);
         Tube t = s.use;
         Job j = new Job(nextJobId++, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
         jobs.put(j.id, j);
@@ -636,6 +640,13 @@ public final class Daemon {
             }
         }
         return false;
+    }
+
+    private void markProducer(Session s) {
+        if (!s.producer) {
+            s.producer = true;
+            producers++;
+        }
     }
 
     private void markWorker(Session s) {

@@ -9,7 +9,7 @@ final class StatsFormat {
 
     static String job(Job j, long now) {
         long timeLeft = j.state == JobState.RESERVED || j.state == JobState.DELAYED
-                ? Math.max(0, (j.deadlineAt - now) / 1000) : 0;
+                ? secondsLeft(j.deadlineAt, now) : 0;
         return "---\n"
                 + "id: " + j.id + "\n"
                 + "tube: " + j.tube.name + "\n"
@@ -28,7 +28,7 @@ final class StatsFormat {
     }
 
     static String tube(Tube t, long now) {
-        long left = t.paused() ? Math.max(0, (t.unpauseAt - now) / 1000) : 0;
+        long left = t.paused() ? secondsLeft(t.unpauseAt, now) : 0;
         return "---\n"
                 + "name: " + t.name + "\n"
                 + "current-jobs-urgent: " + t.urgent + "\n"
@@ -44,6 +44,14 @@ final class StatsFormat {
                 + "cmd-pause-tube: " + t.pauseCount + "\n"
                 + "pause: " + t.pauseMs / 1000 + "\n"
                 + "pause-time-left: " + left + "\n";
+    }
+
+    /**
+     * Whole seconds until a deadline, truncated as beanstalkd does with its nanosecond clock,
+     * where some time has always passed since the deadline was set (so a fresh TTR of 10 shows 9).
+     */
+    private static long secondsLeft(long deadline, long now) {
+        return Math.max(0, (deadline - now - 1) / 1000);
     }
 
     static String tubeList(List<Tube> tubes) {

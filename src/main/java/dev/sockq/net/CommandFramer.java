@@ -16,7 +16,7 @@ public final class CommandFramer {
     /** beanstalkd's LINE_BUF_SIZE: the longest command line, CRLF included. */
     public static final int LINE_MAX = 224;
     private static final Command LINE_TOO_LONG = Command.error(Replies.BAD_FORMAT);
-    private static final Command EXPECTED_CRLF = Command.error(Replies.EXPECTED_CRLF);
+    private static final Command EXPECTED_CRLF = Command.failedPut(Replies.EXPECTED_CRLF);
 
     private enum State { LINE, BODY, SKIP, DISCARD_LINE }
 
@@ -124,7 +124,7 @@ public final class CommandFramer {
         }
         if (c.op == dev.sockq.bus.Op.ERROR && c.count > 0) {
             skipLeft = c.count;
-            afterSkip = Command.error(c.error);
+            afterSkip = Command.failedPut(c.error);
             state = State.SKIP;
             return next();
         }
