@@ -12,8 +12,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import sun.misc.Signal;
+
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /** Entry point of the jar: `serve` (the default) and the client subcommands. */
 @Command(name = "sockq", description = "A message-queue daemon for sockets (beanstalkd protocol).",
@@ -72,20 +75,23 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         log.debug("started in {} ms", (System.nanoTime() - started) / 1_000_000);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("sockq stopping");
-            server.stop().transform(v -> vertx.close()).await();
-        }, "sockq-shutdown"));
-        return waitForever();
+        awaitStopSignal();
+        log.info("sockq stopping");
+        server.stop().transform(v -> vertx.close()).await();
+        return 0;
     }
 
-    private static int waitForever() {
+    /** Blocks until SIGTERM or SIGINT, which then mean "stop cleanly and exit 0" rather than a JVM kill. */
+    private static void awaitStopSignal() {
+        CountDownLatch stop = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> stop.countDown());
+        }
         try {
-            Thread.currentThread().join();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
     }
 
     /** `sockq serve`: the same as running sockq without a subcommand. */

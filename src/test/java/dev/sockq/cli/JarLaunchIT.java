@@ -1,0 +1,147 @@
+package dev.sockq.cli;
+
+import dev.sockq.support.RawClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** `java -jar target/sockq.jar` as users run it: options, config layering, exit codes, clean stop. */
+class JarLaunchIT {
+    private static final Pattern LISTENING = Pattern.compile("sockq listening tcp=([^ ]+):(\\d+) udp=(\\S+)");
+    private final List<Process> processes = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void kill() {
+        processes.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void startsOnDefaultsLayeredWithFileEnvAndCli() throws Exception {
+        Files.writeString(dir.resolve("sockq.json"), "{\"maxJobSize\": 70, \"port\": 0}");
+        // file only
+        assertEquals("70", maxJobSize(launch(Map.of(), "--config", dir.resolve("sockq.json").toString(), "--in-memory")));
+        // environment beats the file
+        assertEquals("80", maxJobSize(launch(Map.of("SOCKQ_MAX_JOB_SIZE", "80"),
+                "--config", dir.resolve("sockq.json").toString(), "--in-memory")));
+        // the command line beats both (beanstalkd's -z)
+        assertEquals("90", maxJobSize(launch(Map.of("SOCKQ_MAX_JOB_SIZE", "80"),
+                "--config", dir.resolve("sockq.json").toString(), "-z", "90", "--in-memory")));
+        // environment alone sets the port
+        Launched l = launch(Map.of("SOCKQ_PORT", "0"), "--in-memory");
+        assertTrue(l.port > 0);
+        assertEquals("127.0.0.1", l.host);
+    }
+
+    @Test
+    void sigtermStopsCleanlyWithExitZero() throws Exception {
+        Launched l = launch(Map.of(), "-p", "0", "--in-memory");
+        try (RawClient c = new RawClient(l.port)) {
+            assertEquals("INSERTED 1\r\n", c.call("put 0 0 1 1\r\nx\r\n"));
+        }
+        l.process.destroy(); // SIGTERM
+        assertTrue(l.process.waitFor(20, TimeUnit.SECONDS), "did not stop");
+        assertEquals(0, l.process.exitValue());
+    }
+
+    @Test
+    void badOptionsGiveOneLineAndExitTwo() throws Exception {
+        for (String[] args : new String[][] {{"--bogus"}, {"-p", "notaport"}, {"-p", "70000"}, {"--fsync", "sometimes"}}) {
+            Process p = start(Map.of(), args);
+            assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+            String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertEquals(2, p.exitValue(), String.join(" ", args) + ": " + err);
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith("sockq: "), err);
+        }
+    }
+
+    @Test
+    void versionAndHelp() throws Exception {
+        Process v = start(Map.of(), "-v");
+        assertTrue(v.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, v.exitValue());
+        assertTrue(new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).startsWith("sockq "));
+        Process h = start(Map.of(), "-h");
+        assertTrue(h.waitFor(20, TimeUnit.SECONDS));
+        String help = new String(h.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(help.contains("--max-job-size") && help.contains("-l, --host"), help);
+    }
+
+    private record Launched(Process process, String host, int port) {
+    }
+
+    private static String maxJobSize(Launched l) throws IOException {
+        try (RawClient c = new RawClient(l.port)) {
+            Matcher m = Pattern.compile("\nmax-job-size: (\\d+)\n").matcher(c.call("stats\r\n"));
+            assertTrue(m.find());
+            return m.group(1);
+        } finally {
+            l.process.destroyForcibly();
+        }
+    }
+
+    private Launched launch(Map<String, String> env, String... args) throws Exception {
+        Process p = start(env, args);
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null) {
+                Matcher m = LISTENING.matcher(line);
+                if (m.find()) {
+                    return new Launched(p, m.group(1), Integer.parseInt(m.group(2)));
+                }
+            } else if (!p.isAlive()) {
+                fail("sockq exited with " + p.exitValue() + " before listening: " + lines);
+            }
+        }
+        fail("sockq did not log its listening line: " + lines);
+        return null;
+    }
+
+    private Process start(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "sockq.jar").toAbsolutePath().toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("SOCKQ_"));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+}
