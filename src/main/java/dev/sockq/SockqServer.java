@@ -2,7 +2,11 @@ package dev.sockq;
 
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
+import dev.sockq.daemon.DaemonOptions;
 import dev.sockq.daemon.DaemonVerticle;
+import dev.sockq.net.UdpOptions;
+import dev.sockq.net.UdpServerVerticle;
+import dev.sockq.ops.DatagramCounters;
 import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -22,7 +26,9 @@ public final class SockqServer {
     private final Vertx vertx;
     private final SockqConfig config;
     private final List<String> deployments = new ArrayList<>();
+    private final DatagramCounters datagrams = new DatagramCounters();
     private int tcpPort = -1;
+    private int udpPort = -1;
 
     public SockqServer(Vertx vertx, SockqConfig config) {
         this.vertx = vertx;
@@ -34,7 +40,9 @@ public final class SockqServer {
             log.info("journal not implemented yet: jobs live in memory (--data-dir {} ignored)", config.dataDir());
         }
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-        return vertx.deployVerticle(new DaemonVerticle(config.maxJobSize(), Clock.SYSTEM), worker)
+        DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
+                config.udpDedupeMax(), datagrams::yaml);
+        return vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker)
                 .compose(id -> {
                     deployments.add(id);
                     // Bind the first instance, then put the others on the port it got (port 0 case).
@@ -53,10 +61,48 @@ public final class SockqServer {
                     return vertx.deployVerticle(() -> new TcpServerVerticle(same),
                             new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(deployments::add);
                 })
+                .compose(v -> startUdp())
                 .map(v -> {
-                    log.info("sockq listening tcp={}:{} udp=disabled", config.host(), tcpPort);
+                    log.info("sockq listening tcp={}:{} udp={}", config.host(), tcpPort,
+                            udpPort < 0 ? "disabled" : config.host() + ":" + udpPort);
                     return this;
                 });
+    }
+
+    private Future<Void> startUdp() {
+        int port = config.udpPort() == SockqConfig.UDP_FOLLOWS_TCP ? tcpPort : config.udpPort();
+        if (port < 0) {
+            return Future.succeededFuture();
+        }
+        int instances = config.udpInstances();
+        if (instances > 1 && !vertx.isNativeTransportEnabled()) {
+            log.warn("udp: {} instances need the native transport (epoll, SO_REUSEPORT), which is unavailable "
+                    + "here ({}); running 1", instances, vertx.unavailableNativeTransportCause());
+            instances = 1;
+        }
+        boolean reusePort = instances > 1;
+        UdpServerVerticle first = new UdpServerVerticle(udpOptions(port, reusePort), datagrams);
+        int more = instances - 1;
+        return vertx.deployVerticle(first).compose(id -> {
+            deployments.add(id);
+            udpPort = first.actualPort();
+            if (more == 0) {
+                return Future.succeededFuture();
+            }
+            UdpOptions same = udpOptions(udpPort, true);
+            return vertx.deployVerticle(() -> new UdpServerVerticle(same, datagrams),
+                    new DeploymentOptions().setInstances(more)).map(deployments::add).mapEmpty();
+        });
+    }
+
+    private UdpOptions udpOptions(int port, boolean reusePort) {
+        return new UdpOptions(config.host(), port, config.maxJobSize(), config.maxDatagramSize(),
+                config.udpReplies(), reusePort);
+    }
+
+    /** The UDP port actually bound, or -1 if UDP is disabled. */
+    public int udpPort() {
+        return udpPort;
     }
 
     private TcpOptions tcpOptions(int port) {

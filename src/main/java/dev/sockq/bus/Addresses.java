@@ -6,6 +6,8 @@ import io.vertx.core.eventbus.EventBus;
 public final class Addresses {
     /** Session traffic from socket verticles to the daemon (local, {@link SessionInput}). */
     public static final String DAEMON_SESSIONS = "sockq.daemon.sessions";
+    /** Datagram puts from the UDP verticles to the daemon (local request/reply, {@link DatagramPut}). */
+    public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
 
@@ -17,6 +19,8 @@ public final class Addresses {
         try {
             bus.registerDefaultCodec(SessionInput.class, new LocalCodec<>(SessionInput.class));
             bus.registerDefaultCodec(SessionOutput.class, new LocalCodec<>(SessionOutput.class));
+            bus.registerDefaultCodec(DatagramPut.class, new LocalCodec<>(DatagramPut.class));
+            bus.registerDefaultCodec(DatagramReply.class, new LocalCodec<>(DatagramReply.class));
         } catch (IllegalStateException alreadyRegistered) {
             // a second server in the same Vert.x (tests) shares the codecs
         }

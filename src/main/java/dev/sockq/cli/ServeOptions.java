@@ -42,6 +42,18 @@ public final class ServeOptions {
     @Option(names = "--udp-instances", paramLabel = "N", description = "UDP verticle instances (default 1)")
     Integer udpInstances;
 
+    @Option(names = "--max-datagram-size", paramLabel = "BYTES", description = "largest UDP datagram (default 65507)")
+    Integer maxDatagramSize;
+
+    @Option(names = "--no-udp-replies", description = "send no reply datagrams (fire-and-forget senders)")
+    boolean noUdpReplies;
+
+    @Option(names = "--udp-dedupe-window", paramLabel = "SECONDS", description = "how long an `id` token is remembered (default 60)")
+    Long udpDedupeWindow;
+
+    @Option(names = "--udp-dedupe-max", paramLabel = "N", description = "most `id` tokens remembered, oldest dropped first (default 100000)")
+    Integer udpDedupeMax;
+
     @Option(names = "--daemon-shards", paramLabel = "N", description = "daemon shards (default 1)")
     Integer daemonShards;
 
@@ -64,6 +76,10 @@ public final class ServeOptions {
         put(j, Key.UDP_INSTANCES, udpInstances);
         put(j, Key.DAEMON_SHARDS, daemonShards);
         put(j, Key.CLUSTER, cluster);
+        put(j, Key.MAX_DATAGRAM_SIZE, maxDatagramSize);
+        put(j, Key.UDP_REPLIES, noUdpReplies ? Boolean.FALSE : null);
+        put(j, Key.UDP_DEDUPE_WINDOW, udpDedupeWindow);
+        put(j, Key.UDP_DEDUPE_MAX, udpDedupeMax);
         put(j, Key.FSYNC, neverFsync ? "never" : fsyncMs != null ? String.valueOf(fsyncMs) : fsync);
         return j;
     }

@@ -17,7 +17,14 @@ public record SockqConfig(
         int tcpInstances,
         int udpInstances,
         int daemonShards,
-        boolean cluster) {
+        boolean cluster,
+        int maxDatagramSize,
+        boolean udpReplies,
+        long udpDedupeWindowSec,
+        int udpDedupeMax) {
+
+    /** {@link #udpPort} value meaning "the port TCP got". */
+    public static final int UDP_FOLLOWS_TCP = -2;
 
     /** Every option: config-file key, environment variable, default. */
     public enum Key {
@@ -31,7 +38,11 @@ public record SockqConfig(
         TCP_INSTANCES("tcpInstances", 1),
         UDP_INSTANCES("udpInstances", 1),
         DAEMON_SHARDS("daemonShards", 1),
-        CLUSTER("cluster", false);
+        CLUSTER("cluster", false),
+        MAX_DATAGRAM_SIZE("maxDatagramSize", 65507),
+        UDP_REPLIES("udpReplies", true),
+        UDP_DEDUPE_WINDOW("udpDedupeWindow", 60),
+        UDP_DEDUPE_MAX("udpDedupeMax", 100_000);
 
         public final String json;
         public final Object defaultValue;
@@ -57,7 +68,7 @@ public record SockqConfig(
     /** Builds and validates a config from merged JSON; throws IllegalArgumentException with a one-line reason. */
     public static SockqConfig from(JsonObject j) {
         int port = intOf(j, Key.PORT);
-        int udp = j.getValue(Key.UDP_PORT.json) == null ? port : intOf(j, Key.UDP_PORT);
+        int udp = j.getValue(Key.UDP_PORT.json) == null ? UDP_FOLLOWS_TCP : intOf(j, Key.UDP_PORT);
         SockqConfig c = new SockqConfig(
                 stringOf(j, Key.HOST),
                 port,
@@ -69,7 +80,11 @@ public record SockqConfig(
                 intOf(j, Key.TCP_INSTANCES),
                 intOf(j, Key.UDP_INSTANCES),
                 intOf(j, Key.DAEMON_SHARDS),
-                boolOf(j, Key.CLUSTER));
+                boolOf(j, Key.CLUSTER),
+                intOf(j, Key.MAX_DATAGRAM_SIZE),
+                boolOf(j, Key.UDP_REPLIES),
+                longOf(j, Key.UDP_DEDUPE_WINDOW),
+                intOf(j, Key.UDP_DEDUPE_MAX));
         c.validate();
         return c;
     }
@@ -78,7 +93,7 @@ public record SockqConfig(
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + port);
         }
-        if (udpPort < -1 || udpPort > 65535) {
+        if ((udpPort < -1 && udpPort != UDP_FOLLOWS_TCP) || udpPort > 65535) {
             throw new IllegalArgumentException("udpPort must be -1..65535, got " + udpPort);
         }
         if (maxJobSize < 0 || maxJobSize > MAX_JOB_SIZE_LIMIT) {
@@ -89,6 +104,12 @@ public record SockqConfig(
         }
         if (!fsync.equals("always") && !fsync.equals("never") && !fsync.matches("\\d+")) {
             throw new IllegalArgumentException("fsync must be always, never or a number of milliseconds, got " + fsync);
+        }
+        if (maxDatagramSize < 16 || maxDatagramSize > 65507) {
+            throw new IllegalArgumentException("maxDatagramSize must be 16..65507, got " + maxDatagramSize);
+        }
+        if (udpDedupeWindowSec < 0 || udpDedupeMax < 0) {
+            throw new IllegalArgumentException("udpDedupeWindow and udpDedupeMax must not be negative");
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");

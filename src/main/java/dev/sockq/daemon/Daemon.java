@@ -1,6 +1,7 @@
 package dev.sockq.daemon;
 
 import dev.sockq.bus.Command;
+import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
 
@@ -12,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The queue itself: tubes, jobs, sessions and timers, executing beanstalkd 1.12 commands.
@@ -66,6 +68,8 @@ public final class Daemon {
     private final ArrayDeque<Session> runnable = new ArrayDeque<>();
     private final ArrayList<Session> dirty = new ArrayList<>();
 
+    private Dedupe dedupe = new Dedupe(60_000, 100_000);
+    private Supplier<String> extraStats = () -> "";
     private long nextJobId = 1;
     private long readyCount, urgentCount, reservedCount, delayedCount, buriedCount;
     private long totalJobs, jobTimeouts, totalConnections, producers, workers, waitingCount;
@@ -149,6 +153,43 @@ public final class Daemon {
         return result;
     }
 
+    /** Sets the idempotency window and capacity for datagram tokens. */
+    public void setDedupe(long windowMs, int maxTokens) {
+        this.dedupe = new Dedupe(windowMs, maxTokens);
+    }
+
+    /** YAML lines appended to `stats` (sockq's own keys, e.g. datagram counters). */
+    public void setExtraStats(Supplier<String> extraStats) {
+        this.extraStats = extraStats;
+    }
+
+    /**
+     * A put that came as one datagram, outside any session: into {@code tubeName}, at most once
+     * per {@code token} (nullable) within the dedupe window. Returns the reply line, and
+     * whether the token was a repeat.
+     */
+    public DatagramReply putDatagram(String token, String tubeName, Command c) {
+        long now = clock.nowMillis();
+        if (token != null) {
+            long seen = dedupe.lookup(token, now);
+            if (seen >= 0) {
+                return new DatagramReply("INSERTED " + seen + "\r\n", true);
+            }
+        }
+        opCounts[Op.PUT.ordinal()]++;
+        if (draining) {
+            return new DatagramReply(Replies.DRAINING, false);
+        }
+        Tube t = findOrMakeTube(tubeName);
+        long id = insert(t, c);
+        if (token != null) {
+            dedupe.remember(token, id, now);
+        }
+        settle();
+        return new DatagramReply("INSERTED " + id + "\r\n", false);
+    }
+
+    /** Drain mode: puts answer DRAINING until it is switched off. */
     public void setDraining(boolean draining) {
         this.draining = draining;
     }
@@ -275,7 +316,8 @@ public final class Daemon {
                     replyData(s, StatsFormat.tube(t, clock.nowMillis()));
                 }
             }
-            case STATS -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000));
+            case STATS -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000)
+                    + extraStats.get());
             case LIST_TUBES -> replyData(s, StatsFormat.tubeList(tubes));
             case LIST_TUBE_USED -> reply(s, "USING " + s.use.name + "\r\n");
             case LIST_TUBES_WATCHED -> replyData(s, StatsFormat.tubeList(s.watch));
@@ -295,15 +337,19 @@ public final class Daemon {
             return;
         }
         markProducer(s);
-        Tube t = s.use;
+        long id = insert(s.use, c);
+        s.out.ascii("INSERTED ").number(id).ascii("\r\n");
+        answered(s);
+    }
+
+    private long insert(Tube t, Command c) {
         Job j = new Job(nextJobId++, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
         jobs.put(j.id, j);
         t.jobs++;
         t.totalJobs++;
         totalJobs++;
         enqueue(j, c.delayMs);
-        s.out.ascii("INSERTED ").number(j.id).ascii("\r\n");
-        answered(s);
+        return j.id;
     }
 
     private void reserve(Session s, long timeoutSec) {

@@ -1,6 +1,7 @@
 package dev.sockq.daemon;
 
 import dev.sockq.bus.Addresses;
+import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
 import io.vertx.core.Future;
@@ -16,15 +17,15 @@ import java.util.List;
  * armed for the daemon's next deadline.
  */
 public final class DaemonVerticle extends VerticleBase {
-    private final long maxJobSize;
     private final Clock clock;
+    private final DaemonOptions options;
     private Daemon daemon;
     private EventBus bus;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
 
-    public DaemonVerticle(long maxJobSize, Clock clock) {
-        this.maxJobSize = maxJobSize;
+    public DaemonVerticle(DaemonOptions options, Clock clock) {
+        this.options = options;
         this.clock = clock;
     }
 
@@ -32,9 +33,16 @@ public final class DaemonVerticle extends VerticleBase {
     public Future<?> start() {
         bus = vertx.eventBus();
         Addresses.registerCodecs(bus);
-        daemon = new Daemon(maxJobSize, clock, ServerInfo.current());
-        MessageConsumer<SessionInput> consumer = bus.localConsumer(Addresses.DAEMON_SESSIONS, m -> handle(m.body()));
-        return consumer.completion();
+        daemon = new Daemon(options.maxJobSize(), clock, ServerInfo.current());
+        daemon.setDedupe(options.dedupeWindowMs(), options.dedupeMaxTokens());
+        daemon.setExtraStats(options.extraStats());
+        MessageConsumer<SessionInput> sessions = bus.localConsumer(Addresses.DAEMON_SESSIONS, m -> handle(m.body()));
+        MessageConsumer<DatagramPut> datagrams = bus.localConsumer(Addresses.DAEMON_DATAGRAMS, m -> {
+            DatagramPut p = m.body();
+            m.reply(daemon.putDatagram(p.token(), p.tube(), p.put()));
+            flush();
+        });
+        return Future.all(sessions.completion(), datagrams.completion());
     }
 
     private void handle(SessionInput in) {

@@ -25,6 +25,7 @@ final class TcpConnection {
     private int inFlight;
     private boolean paused;
     private boolean closed;
+    private boolean inputEnded;
 
     TcpConnection(long sessionId, NetSocket socket, long maxJobSize, int maxInFlight,
                   Consumer<SessionInput> toDaemon) {
@@ -87,6 +88,21 @@ final class TcpConnection {
         }
         if (paused || framer.hasInput()) {
             pump();
+        }
+        closeIfDone();
+    }
+
+    /** The client half-closed: answer what it sent, then close. */
+    void onInputEnded() {
+        inputEnded = true;
+        pump();
+        closeIfDone();
+    }
+
+    private void closeIfDone() {
+        if (inputEnded && inFlight == 0 && !closed) {
+            closed = true;
+            socket.close();
         }
     }
 

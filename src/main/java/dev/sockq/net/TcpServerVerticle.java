@@ -4,7 +4,10 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
 import io.vertx.core.Future;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -69,6 +72,16 @@ public final class TcpServerVerticle extends VerticleBase {
             send(SessionInput.close(id));
         });
         socket.exceptionHandler(e -> log.debug("connection {}: {}", id, e.toString()));
+        if (socket instanceof NetSocketInternal internal) {
+            // `printf 'stats\r\n' | nc` sends its commands then half-closes: like beanstalkd,
+            // answer what was sent before closing, instead of closing on the client's FIN.
+            internal.channelHandlerContext().channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
+            internal.eventHandler(event -> {
+                if (event instanceof ChannelInputShutdownEvent) {
+                    c.onInputEnded();
+                }
+            });
+        }
         c.start();
     }
 

@@ -157,6 +157,17 @@ class TcpProtocolTest {
     }
 
     @Test
+    void halfClosedClientStillGetsItsReplies() throws IOException {
+        // what `printf 'stats\r\n' | nc host 11300` does: send, then shut down the sending side
+        c.send("put 0 0 5 2\r\nhi\r\nlist-tube-used\r\npeek 1\r\n");
+        c.socket().shutdownOutput();
+        assertEquals("INSERTED 1\r\n", c.reply());
+        assertEquals("USING default\r\n", c.reply());
+        assertEquals("FOUND 1 2\r\nhi\r\n", c.reply());
+        assertTrue(c.closedByServer());
+    }
+
+    @Test
     void blockedReserveIsAnsweredByAnotherClientsPut() throws IOException {
         try (RawClient producer = server.client()) {
             c.send("reserve\r\nlist-tube-used\r\n");

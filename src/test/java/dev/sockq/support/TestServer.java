@@ -40,6 +40,10 @@ public final class TestServer implements AutoCloseable {
         return server.tcpPort();
     }
 
+    public int udpPort() {
+        return server.udpPort();
+    }
+
     public RawClient client() throws java.io.IOException {
         return new RawClient(port());
     }
