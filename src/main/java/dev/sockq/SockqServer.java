@@ -4,6 +4,7 @@ import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
 import dev.sockq.daemon.DaemonVerticle;
+import dev.sockq.journal.JournalOptions;
 import dev.sockq.net.UdpOptions;
 import dev.sockq.net.UdpServerVerticle;
 import dev.sockq.ops.DatagramCounters;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,12 +38,11 @@ public final class SockqServer {
     }
 
     public Future<SockqServer> start() {
-        if (!config.inMemory()) {
-            log.info("journal not implemented yet: jobs live in memory (--data-dir {} ignored)", config.dataDir());
-        }
+        JournalOptions journal = config.inMemory() ? null
+                : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), datagrams::yaml);
+                config.udpDedupeMax(), journal, datagrams::yaml);
         return vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker)
                 .compose(id -> {
                     deployments.add(id);

@@ -33,6 +33,12 @@ public final class ServeOptions {
     @Option(names = "-F", description = "beanstalkd: never fsync")
     boolean neverFsync;
 
+    @Option(names = {"-s", "--journal-segment-size"}, paramLabel = "BYTES", description = "journal file size (default 16 MiB; beanstalkd's binlog size)")
+    Long journalSegmentSize;
+
+    @Option(names = "--salvage", description = "start even if the journal is corrupt in the middle, dropping what cannot be read")
+    Boolean salvage;
+
     @Option(names = {"-z", "--max-job-size"}, paramLabel = "BYTES", description = "largest job body (default 65535)")
     Long maxJobSize;
 
@@ -77,6 +83,8 @@ public final class ServeOptions {
         put(j, Key.DAEMON_SHARDS, daemonShards);
         put(j, Key.CLUSTER, cluster);
         put(j, Key.MAX_DATAGRAM_SIZE, maxDatagramSize);
+        put(j, Key.JOURNAL_SEGMENT_SIZE, journalSegmentSize);
+        put(j, Key.SALVAGE, salvage);
         put(j, Key.UDP_REPLIES, noUdpReplies ? Boolean.FALSE : null);
         put(j, Key.UDP_DEDUPE_WINDOW, udpDedupeWindow);
         put(j, Key.UDP_DEDUPE_MAX, udpDedupeMax);

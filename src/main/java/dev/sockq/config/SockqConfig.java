@@ -21,7 +21,9 @@ public record SockqConfig(
         int maxDatagramSize,
         boolean udpReplies,
         long udpDedupeWindowSec,
-        int udpDedupeMax) {
+        int udpDedupeMax,
+        long journalSegmentSize,
+        boolean salvage) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -42,7 +44,9 @@ public record SockqConfig(
         MAX_DATAGRAM_SIZE("maxDatagramSize", 65507),
         UDP_REPLIES("udpReplies", true),
         UDP_DEDUPE_WINDOW("udpDedupeWindow", 60),
-        UDP_DEDUPE_MAX("udpDedupeMax", 100_000);
+        UDP_DEDUPE_MAX("udpDedupeMax", 100_000),
+        JOURNAL_SEGMENT_SIZE("journalSegmentSize", 16L << 20),
+        SALVAGE("salvage", false);
 
         public final String json;
         public final Object defaultValue;
@@ -84,7 +88,9 @@ public record SockqConfig(
                 intOf(j, Key.MAX_DATAGRAM_SIZE),
                 boolOf(j, Key.UDP_REPLIES),
                 longOf(j, Key.UDP_DEDUPE_WINDOW),
-                intOf(j, Key.UDP_DEDUPE_MAX));
+                intOf(j, Key.UDP_DEDUPE_MAX),
+                longOf(j, Key.JOURNAL_SEGMENT_SIZE),
+                boolOf(j, Key.SALVAGE));
         c.validate();
         return c;
     }
@@ -110,6 +116,9 @@ public record SockqConfig(
         }
         if (udpDedupeWindowSec < 0 || udpDedupeMax < 0) {
             throw new IllegalArgumentException("udpDedupeWindow and udpDedupeMax must not be negative");
+        }
+        if (journalSegmentSize < 4096) {
+            throw new IllegalArgumentException("journalSegmentSize must be at least 4096, got " + journalSegmentSize);
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");

@@ -69,6 +69,7 @@ public final class Daemon {
     private final ArrayList<Session> dirty = new ArrayList<>();
 
     private Dedupe dedupe = new Dedupe(60_000, 100_000);
+    private Durability durability = Durability.NONE;
     private Supplier<String> extraStats = () -> "";
     private long nextJobId = 1;
     private long readyCount, urgentCount, reservedCount, delayedCount, buriedCount;
@@ -158,6 +159,48 @@ public final class Daemon {
         this.dedupe = new Dedupe(windowMs, maxTokens);
     }
 
+    /** Records state changes from now on (set after {@link #restore}). */
+    public void setDurability(Durability durability) {
+        this.durability = durability;
+    }
+
+    /** Puts back a job read from the journal, with its id; nothing is recorded. */
+    public void restore(JobImage image) {
+        Tube t = findOrMakeTube(image.tube());
+        Job j = new Job(image.id(), t, image.pri(), image.delayMs(), image.ttrMs(), image.body(), clock.nowMillis());
+        jobs.put(j.id, j);
+        t.jobs++;
+        t.totalJobs++;
+        totalJobs++;
+        nextJobId = Math.max(nextJobId, j.id + 1);
+        if (image.state() == JobState.BURIED) {
+            j.state = JobState.BURIED;
+            t.buried.add(j);
+            buriedCount++;
+        } else {
+            enqueue(j, image.state() == JobState.DELAYED ? Math.max(1, image.delayMs()) : 0);
+        }
+        if (image.token() != null) {
+            dedupe.remember(image.token(), j.id, clock.nowMillis() - image.tokenAgeMs());
+        }
+    }
+
+    /** Job ids continue after the highest one the journal has seen, even if that job is gone. */
+    public void continueIdsAfter(long id) {
+        nextJobId = Math.max(nextJobId, id + 1);
+    }
+
+    /** The lasting state of a live job (for the journal's compaction), or null. */
+    public JobImage image(long id) {
+        Job j = jobs.get(id);
+        if (j == null) {
+            return null;
+        }
+        JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
+        long delay = state == JobState.DELAYED ? Math.max(1, j.deadlineAt - clock.nowMillis()) : 0;
+        return new JobImage(j.id, j.tube.name, state, j.pri, delay, j.ttrMs, j.body, null, 0);
+    }
+
     /** YAML lines appended to `stats` (sockq's own keys, e.g. datagram counters). */
     public void setExtraStats(Supplier<String> extraStats) {
         this.extraStats = extraStats;
@@ -180,8 +223,11 @@ public final class Daemon {
         if (draining) {
             return new DatagramReply(Replies.DRAINING, false);
         }
+        if (!durability.canAccept(c.body.length)) {
+            return new DatagramReply(Replies.OUT_OF_MEMORY, false);
+        }
         Tube t = findOrMakeTube(tubeName);
-        long id = insert(t, c);
+        long id = insert(t, c, token);
         if (token != null) {
             dedupe.remember(token, id, now);
         }
@@ -316,7 +362,8 @@ public final class Daemon {
                     replyData(s, StatsFormat.tube(t, clock.nowMillis()));
                 }
             }
-            case STATS -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000)
+            case STATS -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000,
+                    durability.binlogStats())
                     + extraStats.get());
             case LIST_TUBES -> replyData(s, StatsFormat.tubeList(tubes));
             case LIST_TUBE_USED -> reply(s, "USING " + s.use.name + "\r\n");
@@ -337,13 +384,18 @@ public final class Daemon {
             return;
         }
         markProducer(s);
-        long id = insert(s.use, c);
+        if (!durability.canAccept(c.body.length)) {
+            reply(s, Replies.OUT_OF_MEMORY);
+            return;
+        }
+        long id = insert(s.use, c, null);
         s.out.ascii("INSERTED ").number(id).ascii("\r\n");
         answered(s);
     }
 
-    private long insert(Tube t, Command c) {
+    private long insert(Tube t, Command c, String token) {
         Job j = new Job(nextJobId++, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
+        durability.put(j.id, t.name, j.pri, c.delayMs, j.ttrMs, j.body, token);
         jobs.put(j.id, j);
         t.jobs++;
         t.totalJobs++;
@@ -362,8 +414,10 @@ public final class Daemon {
         startWaiting(s, timeoutSec, now);
         processQueue();
         if (s.waiting && timeoutSec == 0) {
+            // a zero timeout ends the wait at once, as DEADLINE_SOON if a reserved job is due
+            // (the ready jobs that let it wait sit in paused tubes), like beanstalkd's conntimeout
             stopWaiting(s);
-            reply(s, Replies.TIMED_OUT);
+            reply(s, deadlineSoon(s, now) ? Replies.DEADLINE_SOON : Replies.TIMED_OUT);
         }
     }
 
@@ -373,11 +427,17 @@ public final class Daemon {
             reply(s, Replies.NOT_FOUND);
             return;
         }
+        if (j.state != JobState.READY && !recordable(s)) {
+            return;
+        }
         switch (j.state) {
             case READY -> removeReady(j);
             case DELAYED -> removeDelayed(j);
             case BURIED -> removeBuried(j);
             default -> throw new IllegalStateException();
+        }
+        if (j.state != JobState.READY) {
+            durability.update(j.id, JobState.READY, j.pri, 0); // comes back ready after a restart
         }
         markWorker(s);
         hand(s, j);
@@ -389,6 +449,9 @@ public final class Daemon {
             reply(s, Replies.NOT_FOUND);
             return;
         }
+        if (!recordable(s)) {
+            return;
+        }
         switch (j.state) {
             case RESERVED -> unreserve(j);
             case READY -> removeReady(j);
@@ -396,6 +459,7 @@ public final class Daemon {
             case BURIED -> removeBuried(j);
         }
         j.tube.deleteCount++;
+        durability.delete(j.id);
         forget(j);
         reply(s, Replies.DELETED);
     }
@@ -406,10 +470,14 @@ public final class Daemon {
             reply(s, Replies.NOT_FOUND);
             return;
         }
+        if (!recordable(s)) {
+            return;
+        }
         unreserve(j);
         j.pri = c.pri;
         j.delayMs = c.delayMs;
         j.releases++;
+        durability.update(j.id, c.delayMs > 0 ? JobState.DELAYED : JobState.READY, j.pri, c.delayMs);
         enqueue(j, c.delayMs);
         reply(s, Replies.RELEASED);
     }
@@ -420,12 +488,16 @@ public final class Daemon {
             reply(s, Replies.NOT_FOUND);
             return;
         }
+        if (!recordable(s)) {
+            return;
+        }
         unreserve(j);
         j.pri = c.pri;
         j.state = JobState.BURIED;
         j.buries++;
         j.tube.buried.add(j);
         buriedCount++;
+        durability.update(j.id, JobState.BURIED, j.pri, 0);
         reply(s, Replies.BURIED);
     }
 
@@ -480,17 +552,19 @@ public final class Daemon {
         Tube t = s.use;
         long n = 0;
         if (!t.buried.isEmpty()) {
-            for (; n < bound && !t.buried.isEmpty(); n++) {
+            for (; n < bound && !t.buried.isEmpty() && durability.canAccept(-1); n++) {
                 Job j = t.buried.iterator().next();
                 removeBuried(j);
                 j.kicks++;
+                durability.update(j.id, JobState.READY, j.pri, 0);
                 enqueue(j, 0);
             }
         } else {
-            for (; n < bound && !t.delayed.isEmpty(); n++) {
+            for (; n < bound && !t.delayed.isEmpty() && durability.canAccept(-1); n++) {
                 Job j = t.delayed.peek();
                 removeDelayed(j);
                 j.kicks++;
+                durability.update(j.id, JobState.READY, j.pri, 0);
                 enqueue(j, 0);
             }
         }
@@ -504,12 +578,16 @@ public final class Daemon {
             reply(s, Replies.NOT_FOUND);
             return;
         }
+        if (!recordable(s)) {
+            return;
+        }
         if (j.state == JobState.BURIED) {
             removeBuried(j);
         } else {
             removeDelayed(j);
         }
         j.kicks++;
+        durability.update(j.id, JobState.READY, j.pri, 0);
         enqueue(j, 0);
         reply(s, Replies.KICKED);
     }
@@ -520,9 +598,10 @@ public final class Daemon {
             reply(s, Replies.NOT_FOUND);
             return;
         }
-        // beanstalkd pauses for at least a moment so that waiting clients wake up again
+        // beanstalkd pauses for at least a moment (1 ns) so that waiting clients wake up again:
+        // a pause of 0 is over at once, but the tube stays in pausedTubes until the next tick
         t.pauseMs = Math.max(1, delayMs);
-        t.unpauseAt = clock.nowMillis() + t.pauseMs;
+        t.unpauseAt = clock.nowMillis() + delayMs;
         t.pauseCount++;
         pausedTubes.add(t);
         reply(s, Replies.PAUSED);
@@ -685,6 +764,15 @@ public final class Daemon {
                 return true;
             }
         }
+        return false;
+    }
+
+    /** Whether the journal can take one more small record; if not, answers INTERNAL_ERROR. */
+    private boolean recordable(Session s) {
+        if (durability.canAccept(-1)) {
+            return true;
+        }
+        reply(s, Replies.INTERNAL_ERROR);
         return false;
     }
 

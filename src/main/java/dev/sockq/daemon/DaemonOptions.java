@@ -1,11 +1,15 @@
 package dev.sockq.daemon;
 
+import dev.sockq.journal.JournalOptions;
+
 import java.util.function.Supplier;
 
 /**
  * Settings of the daemon worker.
  *
+ * @param journal    where and how to journal, or null to keep jobs in memory only
  * @param extraStats YAML lines appended to `stats` (sockq's own counters)
  */
-public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, Supplier<String> extraStats) {
+public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, JournalOptions journal,
+                            Supplier<String> extraStats) {
 }

@@ -4,25 +4,38 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.journal.Journal;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
+import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * The daemon as a worker verticle: consumes session traffic from the event bus, runs it
  * through the single-threaded {@link Daemon}, sends the replies back, and keeps one timer
- * armed for the daemon's next deadline.
+ * armed for the daemon's next deadline. With a journal under fsync "always", replies wait
+ * until the records made before them are on disk; replies are never reordered.
  */
 public final class DaemonVerticle extends VerticleBase {
-    private final Clock clock;
     private final DaemonOptions options;
+    private final Clock clock;
     private Daemon daemon;
+    private Journal journal;
     private EventBus bus;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
+    private long fsyncTimer = -1;
+    /** Replies (and datagram answers) waiting for the journal, in the order they were made. */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
+
+    /** A reply that may leave once the journal has written {@code needs} records. */
+    private record Held(long needs, Runnable send) {
+    }
 
     public DaemonVerticle(DaemonOptions options, Clock clock) {
         this.options = options;
@@ -30,18 +43,27 @@ public final class DaemonVerticle extends VerticleBase {
     }
 
     @Override
-    public Future<?> start() {
+    public Future<?> start() throws Exception {
         bus = vertx.eventBus();
         Addresses.registerCodecs(bus);
         daemon = new Daemon(options.maxJobSize(), clock, ServerInfo.current());
         daemon.setDedupe(options.dedupeWindowMs(), options.dedupeMaxTokens());
         daemon.setExtraStats(options.extraStats());
+        if (options.journal() != null) {
+            Context ctx = context;
+            journal = Journal.open(options.journal(), options.maxJobSize(), task -> ctx.runOnContext(v -> task.run()));
+            for (JobImage image : journal.recovered()) {
+                daemon.restore(image);
+            }
+            daemon.continueIdsAfter(journal.maxRecoveredId());
+            daemon.setDurability(journal);
+            journal.attach(daemon::image);
+            if (options.journal().fsync() == dev.sockq.journal.JournalOptions.Fsync.INTERVAL) {
+                fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
+            }
+        }
         MessageConsumer<SessionInput> sessions = bus.localConsumer(Addresses.DAEMON_SESSIONS, m -> handle(m.body()));
-        MessageConsumer<DatagramPut> datagrams = bus.localConsumer(Addresses.DAEMON_DATAGRAMS, m -> {
-            DatagramPut p = m.body();
-            m.reply(daemon.putDatagram(p.token(), p.tube(), p.put()));
-            flush();
-        });
+        MessageConsumer<DatagramPut> datagrams = bus.localConsumer(Addresses.DAEMON_DATAGRAMS, this::handleDatagram);
         return Future.all(sessions.completion(), datagrams.completion());
     }
 
@@ -54,12 +76,42 @@ public final class DaemonVerticle extends VerticleBase {
         flush();
     }
 
+    private void handleDatagram(Message<DatagramPut> m) {
+        DatagramPut p = m.body();
+        var reply = daemon.putDatagram(p.token(), p.tube(), p.put());
+        send(() -> m.reply(reply));
+        flush();
+    }
+
     private void flush() {
         List<Session> dirty = daemon.takeDirty();
         for (Session s : dirty) {
-            bus.send((String) s.route(), new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested()));
+            SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
+            String address = (String) s.route();
+            send(() -> bus.send(address, out));
+        }
+        if (journal != null) {
+            journal.writeAsync(this::written);
+            journal.maintain();
         }
         rearm();
+    }
+
+    /** Sends now, or after the journal, keeping replies in order. */
+    private void send(Runnable reply) {
+        if (journal != null && journal.fsyncAlways() && (!held.isEmpty() || journal.written() < journal.appended())) {
+            held.add(new Held(journal.appended(), reply));
+        } else {
+            reply.run();
+        }
+    }
+
+    private void written() {
+        while (!held.isEmpty() && held.peek().needs() <= journal.written()) {
+            held.poll().send().run();
+        }
+        journal.writeAsync(this::written); // what was appended meanwhile: one more write, one more fsync
+        journal.maintain();
     }
 
     /** Keeps exactly one timer, set for the daemon's earliest deadline. */
@@ -82,5 +134,19 @@ public final class DaemonVerticle extends VerticleBase {
                 flush();
             });
         }
+    }
+
+    @Override
+    public Future<?> stop() throws Exception {
+        if (fsyncTimer >= 0) {
+            vertx.cancelTimer(fsyncTimer);
+        }
+        if (journal != null) {
+            journal.close();
+            while (!held.isEmpty()) {
+                held.poll().send().run(); // close() wrote and forced everything
+            }
+        }
+        return Future.succeededFuture();
     }
 }

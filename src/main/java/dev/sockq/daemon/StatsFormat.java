@@ -62,8 +62,8 @@ final class StatsFormat {
         return sb.toString();
     }
 
-    /** The server stats; {@code values} holds the counters in the order of {@link Daemon#statsValues}. */
-    static String server(Daemon.Counters c, ServerInfo info, long uptimeSec) {
+    /** The server stats, with the journal's binlog-* lines in beanstalkd's place for them. */
+    static String server(Daemon.Counters c, ServerInfo info, long uptimeSec, String binlog) {
         String[] rusage = info.rusage();
         long[] op = c.ops;
         StringBuilder sb = new StringBuilder(1024);
@@ -90,11 +90,7 @@ final class StatsFormat {
           .append("rusage-utime: ").append(rusage[0]).append('\n')
           .append("rusage-stime: ").append(rusage[1]).append('\n')
           .append("uptime: ").append(uptimeSec).append('\n')
-          .append("binlog-oldest-index: 0\n")
-          .append("binlog-current-index: 0\n")
-          .append("binlog-records-migrated: 0\n")
-          .append("binlog-records-written: 0\n")
-          .append("binlog-max-size: 0\n")
+          .append(binlog)
           .append("draining: ").append(c.draining).append('\n')
           .append("id: ").append(info.instanceId()).append('\n')
           .append("hostname: ").append(info.hostname()).append('\n')

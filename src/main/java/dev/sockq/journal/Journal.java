@@ -1,0 +1,500 @@
+package dev.sockq.journal;
+
+import dev.sockq.daemon.Durability;
+import dev.sockq.daemon.JobImage;
+import dev.sockq.daemon.JobState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+/**
+ * The write-ahead journal of one daemon: preallocated segment files of checksummed records.
+ *
+ * <p>The daemon thread appends records to memory and decides where each one goes (so it knows
+ * ahead of time whether a put fits: puts are refused with OUT_OF_MEMORY when no preallocated
+ * space is left, while deletes and updates keep working in a reserve kept in every file). A
+ * single writer thread writes batches and fsyncs them; one fsync covers every record appended
+ * while the previous one ran (group commit). Files whose jobs are all gone are deleted oldest
+ * first; when dead records dominate, the oldest file's live jobs are copied forward a few
+ * hundred at a time so that one old job never pins the history behind it.
+ */
+public final class Journal implements Durability, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    /** Kept free in every file for updates and deletes once puts are refused. */
+    static final int SLACK = 64 * 1024;
+    private static final int MIGRATE_PER_STEP = 256;
+    private static final int MAX_TUBE = 200;
+    private static final int MAX_TOKEN = 64;
+
+    private final JournalOptions options;
+    private final long segmentSize;
+    private final DirectoryLock lock;
+    private final Executor onDaemon;
+    private final ScheduledExecutorService writer;
+    private final Map<Long, FileChannel> channels = new ConcurrentHashMap<>();
+
+    // ---- daemon-thread state
+    private final ArrayDeque<Segment> segments = new ArrayDeque<>();
+    private final Map<Long, Segment> anchorOf = new HashMap<>();
+    private final Map<Long, Integer> anchorSize = new HashMap<>();
+    private Segment current;
+    private Segment next;
+    private boolean allocating;
+    private long lastAllocationWarning;
+    private List<Chunk> pending = new ArrayList<>();
+    private long appended;
+    private long written;
+    private boolean writing;
+    private long migrated;
+    private final List<JobImage> recovered;
+    private final long maxRecoveredId;
+    private LongFunction<JobImage> images = id -> null;
+
+    /** Bytes for consecutive positions of one segment, written with one call. */
+    private static final class Chunk {
+        final Segment segment;
+        final long position;
+        byte[] bytes = new byte[256];
+        int length;
+
+        Chunk(Segment segment, long position) {
+            this.segment = segment;
+            this.position = position;
+        }
+
+        void add(byte[] b) {
+            if (length + b.length > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + b.length, bytes.length * 2));
+            }
+            System.arraycopy(b, 0, bytes, length, b.length);
+            length += b.length;
+        }
+    }
+
+    private Journal(JournalOptions options, long segmentSize, DirectoryLock lock, Executor onDaemon,
+                    Recovery recovery) {
+        this.options = options;
+        this.segmentSize = segmentSize;
+        this.lock = lock;
+        this.onDaemon = onDaemon;
+        this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sockq-journal");
+            t.setDaemon(true);
+            return t;
+        });
+        long wallNow = System.currentTimeMillis();
+        List<JobImage> jobs = new ArrayList<>();
+        for (Recovery.Recovered j : recovery.jobs.values()) {
+            JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
+            long delay = state == JobState.DELAYED ? Math.max(0, j.delayUntil - wallNow) : 0;
+            if (state == JobState.DELAYED && delay == 0) {
+                state = JobState.READY;
+            }
+            jobs.add(new JobImage(j.id, j.tube, state, j.pri, delay, j.ttrMs, j.body, j.token,
+                    j.token == null ? 0 : Math.max(0, wallNow - j.tokenAt)));
+        }
+        this.recovered = jobs;
+        this.maxRecoveredId = recovery.maxId;
+        segments.addAll(recovery.segments);
+        for (Segment s : segments) {
+            for (long id : s.anchored) {
+                anchorOf.put(id, s);
+                anchorSize.put(id, (int) recovery.anchorSizes.get(id)[1]);
+            }
+        }
+    }
+
+    /**
+     * Locks the folder, replays it and opens the last file for appending.
+     *
+     * @param maxJobSize the largest body a put may carry (files are made big enough for one)
+     * @param onDaemon   runs a task on the daemon's thread (write completions come back through it)
+     */
+    public static Journal open(JournalOptions options, long maxJobSize, Executor onDaemon) throws IOException {
+        Path dir = options.dir();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("cannot create journal folder " + dir + ": " + e.getMessage(), e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IOException("journal folder " + dir + " is not writable");
+        }
+        DirectoryLock lock = DirectoryLock.acquire(dir);
+        try {
+            long started = System.nanoTime();
+            Recovery recovery = Recovery.read(dir, options.salvage());
+            long minSize = Segment.HEADER + JournalRecord.JOB_FIXED + MAX_TUBE + MAX_TOKEN + maxJobSize + 2L * SLACK;
+            long size = Math.max(options.segmentSize(), minSize);
+            Journal j = new Journal(options, size, lock, onDaemon, recovery);
+            if (j.segments.isEmpty()) {
+                j.segments.add(j.allocate(1));
+            }
+            j.current = j.segments.peekLast();
+            j.channel(j.current);
+            log.info("journal: {} replayed: {} records in {} file(s), {} live jobs, in {} ms", dir,
+                    recovery.records, recovery.segments.size(), recovery.jobs.size(),
+                    (System.nanoTime() - started) / 1_000_000);
+            j.requestNextSegment();
+            return j;
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    /** The jobs found at start, for the daemon to restore. */
+    public List<JobImage> recovered() {
+        return recovered;
+    }
+
+    /** The highest job id any record mentioned (ids continue after it). */
+    public long maxRecoveredId() {
+        return maxRecoveredId;
+    }
+
+    /** Where compaction reads the current state of a live job it copies forward. */
+    public void attach(LongFunction<JobImage> images) {
+        this.images = images;
+    }
+
+    // ------------------------------------------------------------------ Durability (daemon thread)
+
+    @Override
+    public boolean canAccept(int bodyBytes) {
+        long need = bodyBytes < 0 ? JournalRecord.UPDATE_SIZE
+                : JournalRecord.JOB_FIXED + MAX_TUBE + MAX_TOKEN + bodyBytes + SLACK;
+        boolean ok = current.remaining() >= need || (next != null && next.remaining() >= need);
+        if (!ok) {
+            requestNextSegment();
+        }
+        return ok;
+    }
+
+    @Override
+    public void put(long id, String tube, long pri, long delayMs, long ttrMs, byte[] body, String token) {
+        long wall = System.currentTimeMillis();
+        JobState state = delayMs > 0 ? JobState.DELAYED : JobState.READY;
+        appendJob(JournalRecord.job(id, state, pri, delayMs > 0 ? wall + delayMs : 0, ttrMs, tube, token, wall, body), id);
+    }
+
+    @Override
+    public void update(long id, JobState state, long pri, long delayMs) {
+        append(JournalRecord.update(id, state, pri, state == JobState.DELAYED ? System.currentTimeMillis() + delayMs : 0));
+    }
+
+    @Override
+    public void delete(long id) {
+        append(JournalRecord.delete(id));
+        Segment s = anchorOf.remove(id);
+        if (s != null) {
+            s.anchored.remove(id);
+            s.liveBytes -= anchorSize.remove(id);
+        }
+    }
+
+    @Override
+    public String binlogStats() {
+        return "binlog-oldest-index: " + segments.peekFirst().seq + "\n"
+                + "binlog-current-index: " + current.seq + "\n"
+                + "binlog-records-migrated: " + migrated + "\n"
+                + "binlog-records-written: " + appended + "\n"
+                + "binlog-max-size: " + segmentSize + "\n";
+    }
+
+    private void appendJob(byte[] record, long id) {
+        Segment s = append(record);
+        Segment old = anchorOf.put(id, s);
+        Integer oldSize = anchorSize.put(id, record.length);
+        if (old != null) {
+            old.anchored.remove(id);
+            old.liveBytes -= oldSize;
+        }
+        s.anchored.add(id);
+        s.liveBytes += record.length;
+    }
+
+    private Segment append(byte[] record) {
+        if (record.length > current.remaining()) {
+            if (next == null) {
+                // canAccept() keeps this from happening; if it does, the record cannot be kept
+                throw new IllegalStateException("journal: no preallocated space for a record");
+            }
+            current = next;
+            next = null;
+            channel(current);
+            requestNextSegment();
+        }
+        long pos = current.writePos;
+        current.writePos += record.length;
+        Chunk last = pending.isEmpty() ? null : pending.get(pending.size() - 1);
+        if (last == null || last.segment != current || last.position + last.length != pos) {
+            last = new Chunk(current, pos);
+            pending.add(last);
+        }
+        last.add(record);
+        appended++;
+        return current;
+    }
+
+    // ------------------------------------------------------------------ writing (group commit)
+
+    /** Records appended so far; a reply that follows them waits until {@link #written()} reaches it. */
+    public long appended() {
+        return appended;
+    }
+
+    /** Records written (and, under fsync always, on disk). */
+    public long written() {
+        return written;
+    }
+
+    public boolean fsyncAlways() {
+        return options.fsync() == JournalOptions.Fsync.ALWAYS;
+    }
+
+    /**
+     * Starts writing what was appended, unless a write is running (then the next call after it
+     * ends takes everything appended meanwhile: one fsync for all of it).
+     *
+     * @param done runs on the daemon thread when this batch is written
+     */
+    public void writeAsync(Runnable done) {
+        if (writing || pending.isEmpty()) {
+            return;
+        }
+        List<Chunk> batch = pending;
+        pending = new ArrayList<>();
+        long upTo = appended;
+        boolean sync = fsyncAlways();
+        writing = true;
+        writer.execute(() -> {
+            writeWithRetry(batch, sync);
+            onDaemon.execute(() -> {
+                writing = false;
+                written = upTo;
+                done.run();
+            });
+        });
+    }
+
+    /** Forces written records to disk now (the MS policy's timer). */
+    public void forceAsync() {
+        writer.execute(() -> {
+            for (FileChannel ch : channels.values()) {
+                try {
+                    ch.force(false);
+                } catch (IOException e) {
+                    log.error("journal: fsync failed: {}", e.toString());
+                }
+            }
+        });
+    }
+
+    private void writeWithRetry(List<Chunk> batch, boolean sync) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                for (Chunk c : batch) {
+                    FileChannel ch = channel(c.segment);
+                    ByteBuffer b = ByteBuffer.wrap(c.bytes, 0, c.length);
+                    long pos = c.position;
+                    while (b.hasRemaining()) {
+                        pos += ch.write(b, pos);
+                    }
+                }
+                if (sync) {
+                    for (Chunk c : batch) {
+                        channel(c.segment).force(false);
+                    }
+                }
+                if (attempt > 0) {
+                    log.warn("journal: writes succeed again after {} retries", attempt);
+                }
+                return;
+            } catch (IOException e) {
+                // Replies waiting for this batch stay held: nothing is acknowledged that is not written.
+                if (attempt == 0) {
+                    log.error("journal: write failed, retrying every second: {}", e.toString());
+                }
+                sleep(1000);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ files and compaction
+
+    /** Deletes files no live job needs, and copies live jobs forward when dead records dominate. */
+    public void maintain() {
+        while (segments.size() > 1 && segments.peekFirst() != current && segments.peekFirst().anchored.isEmpty()) {
+            Segment dead = segments.pollFirst();
+            writer.execute(() -> deleteFile(dead));
+        }
+        if (segments.size() < 3) {
+            return;
+        }
+        long used = 0;
+        long live = 0;
+        for (Segment s : segments) {
+            used += s.writePos - Segment.HEADER;
+            live += s.liveBytes;
+        }
+        if (used <= 2 * live + 2 * segmentSize) {
+            return;
+        }
+        Segment oldest = segments.peekFirst();
+        List<Long> ids = new ArrayList<>(MIGRATE_PER_STEP);
+        Iterator<Long> it = oldest.anchored.iterator();
+        while (ids.size() < MIGRATE_PER_STEP && it.hasNext()) {
+            ids.add(it.next());
+        }
+        for (long id : ids) {
+            JobImage img = images.apply(id);
+            if (img == null || !canAccept(img.body().length)) {
+                return;
+            }
+            long wall = System.currentTimeMillis();
+            appendJob(JournalRecord.job(id, img.state(), img.pri(),
+                    img.state() == JobState.DELAYED ? wall + img.delayMs() : 0, img.ttrMs(), img.tube(), null, 0,
+                    img.body()), id);
+            migrated++;
+        }
+    }
+
+    private void requestNextSegment() {
+        if (next != null || allocating) {
+            return;
+        }
+        allocating = true;
+        long seq = current.seq + 1;
+        writer.execute(() -> {
+            Segment s;
+            try {
+                s = allocate(seq);
+            } catch (IOException e) {
+                onDaemon.execute(() -> {
+                    allocating = false;
+                    long now = System.nanoTime();
+                    if (now - lastAllocationWarning > TimeUnit.SECONDS.toNanos(30)) {
+                        lastAllocationWarning = now;
+                        log.error("journal: cannot preallocate {}: {}; puts answer OUT_OF_MEMORY until space returns",
+                                Segment.fileName(seq), e.toString());
+                    }
+                });
+                writer.schedule(() -> onDaemon.execute(this::requestNextSegment), 1, TimeUnit.SECONDS);
+                return;
+            }
+            onDaemon.execute(() -> {
+                allocating = false;
+                next = s;
+                segments.addLast(s);
+            });
+        });
+    }
+
+    /** Creates a segment file filled with zeros (so appends never run out of disk), synced with its folder. */
+    private Segment allocate(long seq) throws IOException {
+        Path file = options.dir().resolve(Segment.fileName(seq));
+        Files.deleteIfExists(file); // a leftover from a failed attempt
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(Segment.HEADER);
+            header.put(Segment.MAGIC).putInt(Segment.VERSION).putLong(seq).putInt(0).flip();
+            ch.write(header, 0);
+            ByteBuffer zeros = ByteBuffer.allocate(1 << 20);
+            for (long p = Segment.HEADER; p < segmentSize; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), segmentSize - p));
+                p += ch.write(zeros, p);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(file);
+            throw e;
+        }
+        syncFolder();
+        return new Segment(seq, file, segmentSize);
+    }
+
+    private void deleteFile(Segment s) {
+        try {
+            // records copied forward out of this file must be on disk before it goes
+            for (FileChannel ch : channels.values()) {
+                ch.force(false);
+            }
+            FileChannel ch = channels.remove(s.seq);
+            if (ch != null) {
+                ch.close();
+            }
+            Files.deleteIfExists(s.path);
+            syncFolder();
+        } catch (IOException e) {
+            log.warn("journal: cannot delete {}: {}", s.path, e.toString());
+        }
+    }
+
+    private FileChannel channel(Segment s) {
+        return channels.computeIfAbsent(s.seq, seq -> {
+            try {
+                return FileChannel.open(s.path, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    private void syncFolder() throws IOException {
+        try (FileChannel dir = FileChannel.open(options.dir(), StandardOpenOption.READ)) {
+            dir.force(true);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Number of segment files (for tests and stats). */
+    public int segmentCount() {
+        return segments.size();
+    }
+
+    /** Finishes queued writes, forces them to disk and releases the folder. */
+    @Override
+    public void close() throws IOException {
+        List<Chunk> rest = pending;
+        pending = new ArrayList<>();
+        writer.execute(() -> writeWithRetry(rest, true));
+        writer.shutdown();
+        try {
+            if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("journal: writer did not finish in 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (FileChannel ch : channels.values()) {
+            ch.force(true);
+            ch.close();
+        }
+        lock.close();
+    }
+}

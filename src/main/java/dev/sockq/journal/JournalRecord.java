@@ -1,0 +1,109 @@
+package dev.sockq.journal;
+
+import dev.sockq.daemon.JobState;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * The journal's record format. Each record is
+ * {@code [u32 length][u32 crc32c][u8 type][payload]} where length counts type and payload and
+ * the CRC covers them too; a length of 0 marks the end of the data in a preallocated segment.
+ *
+ * <pre>
+ * JOB    (1): id u64, state u8, pri u32, delayUntil i64 (wall ms), ttr u32 (ms), tube u8+bytes,
+ *             token u8+bytes, tokenAt i64 (wall ms), body u32+bytes     -- a job's whole state
+ * UPDATE (2): id u64, state u8, pri u32, delayUntil i64                 -- ready/delayed/buried
+ * DELETE (3): id u64
+ * </pre>
+ */
+final class JournalRecord {
+    static final byte JOB = 1;
+    static final byte UPDATE = 2;
+    static final byte DELETE = 3;
+    static final int HEADER = 8;
+    /** Bytes of a JOB record besides its tube, token and body. */
+    static final int JOB_FIXED = HEADER + 1 + 8 + 1 + 4 + 8 + 4 + 1 + 1 + 8 + 4;
+    static final int UPDATE_SIZE = HEADER + 1 + 8 + 1 + 4 + 8;
+    static final int DELETE_SIZE = HEADER + 1 + 8;
+
+    private JournalRecord() {
+    }
+
+    static int jobSize(String tube, String token, int bodyLength) {
+        return JOB_FIXED + tube.length() + (token == null ? 0 : token.length()) + bodyLength;
+    }
+
+    static byte[] job(long id, JobState state, long pri, long delayUntil, long ttrMs, String tube,
+                      String token, long tokenAt, byte[] body) {
+        byte[] t = tube.getBytes(StandardCharsets.US_ASCII);
+        byte[] k = token == null ? new byte[0] : token.getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer b = ByteBuffer.allocate(JOB_FIXED + t.length + k.length + body.length);
+        b.position(HEADER);
+        b.put(JOB).putLong(id).put((byte) state.ordinal()).putInt((int) pri).putLong(delayUntil)
+                .putInt((int) Math.min(ttrMs, Integer.MAX_VALUE))
+                .put((byte) t.length).put(t).put((byte) k.length).put(k).putLong(tokenAt)
+                .putInt(body.length).put(body);
+        return seal(b);
+    }
+
+    static byte[] update(long id, JobState state, long pri, long delayUntil) {
+        ByteBuffer b = ByteBuffer.allocate(UPDATE_SIZE);
+        b.position(HEADER);
+        b.put(UPDATE).putLong(id).put((byte) state.ordinal()).putInt((int) pri).putLong(delayUntil);
+        return seal(b);
+    }
+
+    static byte[] delete(long id) {
+        ByteBuffer b = ByteBuffer.allocate(DELETE_SIZE);
+        b.position(HEADER);
+        b.put(DELETE).putLong(id);
+        return seal(b);
+    }
+
+    private static byte[] seal(ByteBuffer b) {
+        byte[] a = b.array();
+        CRC32C crc = new CRC32C();
+        crc.update(a, HEADER, a.length - HEADER);
+        b.putInt(0, a.length - HEADER).putInt(4, (int) crc.getValue());
+        return a;
+    }
+
+    /** Whether {@code len} bytes at {@code off} (type and payload) match the CRC. */
+    static boolean valid(byte[] a, int off, int len, int crc) {
+        CRC32C c = new CRC32C();
+        c.update(a, off, len);
+        return (int) c.getValue() == crc;
+    }
+
+    /** One decoded record. Fields that a type lacks are zero or null. */
+    record Decoded(byte type, long id, JobState state, long pri, long delayUntil, long ttrMs, String tube,
+                   String token, long tokenAt, byte[] body) {
+    }
+
+    static Decoded decode(byte[] a, int off, int len) {
+        ByteBuffer b = ByteBuffer.wrap(a, off, len);
+        byte type = b.get();
+        long id = b.getLong();
+        if (type == DELETE) {
+            return new Decoded(type, id, null, 0, 0, 0, null, null, 0, null);
+        }
+        JobState state = JobState.values()[b.get()];
+        long pri = b.getInt() & 0xFFFF_FFFFL;
+        long delayUntil = b.getLong();
+        if (type == UPDATE) {
+            return new Decoded(type, id, state, pri, delayUntil, 0, null, null, 0, null);
+        }
+        long ttr = b.getInt();
+        byte[] t = new byte[b.get() & 0xFF];
+        b.get(t);
+        byte[] k = new byte[b.get() & 0xFF];
+        b.get(k);
+        long tokenAt = b.getLong();
+        byte[] body = new byte[b.getInt()];
+        b.get(body);
+        return new Decoded(type, id, state, pri, delayUntil, ttr, new String(t, StandardCharsets.US_ASCII),
+                k.length == 0 ? null : new String(k, StandardCharsets.US_ASCII), tokenAt, body);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.sockq.journal;
+
+import dev.sockq.daemon.JobState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Replays the journal's segments at start: rebuilds every live job's lasting state, drops a
+ * torn record at the very end (a crash mid-write) and refuses a corrupt record anywhere else
+ * unless told to salvage.
+ */
+final class Recovery {
+    private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+    /** A job as the records so far describe it. */
+    static final class Recovered {
+        long id;
+        String tube;
+        JobState state;
+        long pri;
+        long delayUntil;
+        long ttrMs;
+        byte[] body;
+        String token;
+        long tokenAt;
+    }
+
+    final List<Segment> segments = new ArrayList<>();
+    final Map<Long, Recovered> jobs = new LinkedHashMap<>();
+    long maxId;
+    long records;
+
+    static Recovery read(Path dir, boolean salvage) throws IOException {
+        Recovery r = new Recovery();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.getFileName().toString().matches("journal-\\d{10}\\.log")).sorted().toList();
+        }
+        for (int i = 0; i < files.size(); i++) {
+            r.readSegment(files.get(i), i == files.size() - 1, salvage);
+        }
+        return r;
+    }
+
+    private void readSegment(Path file, boolean last, boolean salvage) throws IOException {
+        byte[] a = Files.readAllBytes(file);
+        ByteBuffer b = ByteBuffer.wrap(a);
+        if (a.length < Segment.HEADER || !Arrays.equals(Arrays.copyOf(a, 8), Segment.MAGIC)) {
+            throw new IOException("journal file " + file + " has no sockq journal header");
+        }
+        if (b.getInt(8) != Segment.VERSION) {
+            throw new IOException("journal file " + file + " has unknown format version " + b.getInt(8));
+        }
+        Segment seg = new Segment(b.getLong(12), file, a.length);
+        segments.add(seg);
+        int pos = Segment.HEADER;
+        while (pos + JournalRecord.HEADER <= a.length) {
+            int len = b.getInt(pos);
+            if (len == 0) {
+                break; // end of the written part of a preallocated file
+            }
+            int crc = b.getInt(pos + 4);
+            boolean fits = len > 0 && len <= a.length - pos - JournalRecord.HEADER;
+            if (fits && JournalRecord.valid(a, pos + JournalRecord.HEADER, len, crc)) {
+                apply(JournalRecord.decode(a, pos + JournalRecord.HEADER, len), seg, JournalRecord.HEADER + len);
+                pos += JournalRecord.HEADER + len;
+                continue;
+            }
+            long claimedEnd = fits ? pos + JournalRecord.HEADER + (long) len : a.length;
+            boolean torn = last && zeroFrom(a, (int) Math.min(claimedEnd, a.length));
+            if (torn) {
+                log.warn("journal: dropped a torn record at the end of {} (offset {}): a write was cut short", file, pos);
+            } else if (salvage) {
+                log.error("journal: corrupt record in {} at offset {}; --salvage given, dropping the rest of that file",
+                        file, pos);
+            } else {
+                throw new IOException("journal corrupt in " + file + " at offset " + pos
+                        + "; refusing to start (start with --salvage to drop the unreadable rest of that file)");
+            }
+            zeroTail(file, pos);
+            break;
+        }
+        seg.writePos = pos;
+    }
+
+    private void apply(JournalRecord.Decoded d, Segment seg, int size) {
+        records++;
+        maxId = Math.max(maxId, d.id());
+        switch (d.type()) {
+            case JournalRecord.JOB -> {
+                Recovered j = jobs.get(d.id());
+                if (j != null) {
+                    unanchor(d.id());
+                } else {
+                    j = new Recovered();
+                    jobs.put(d.id(), j);
+                }
+                j.id = d.id();
+                j.tube = d.tube();
+                j.state = d.state();
+                j.pri = d.pri();
+                j.delayUntil = d.delayUntil();
+                j.ttrMs = d.ttrMs();
+                j.body = d.body();
+                if (d.token() != null) {
+                    j.token = d.token();
+                    j.tokenAt = d.tokenAt();
+                }
+                seg.anchored.add(d.id());
+                seg.liveBytes += size;
+                anchorSizes.put(d.id(), new long[] {seg.seq, size});
+            }
+            case JournalRecord.UPDATE -> {
+                Recovered j = jobs.get(d.id());
+                if (j != null) { // else: its JOB record went with a compacted file after it was migrated
+                    j.state = d.state();
+                    j.pri = d.pri();
+                    j.delayUntil = d.delayUntil();
+                }
+            }
+            case JournalRecord.DELETE -> {
+                if (jobs.remove(d.id()) != null) {
+                    unanchor(d.id());
+                }
+            }
+            default -> throw new IllegalStateException("unknown record type " + d.type());
+        }
+    }
+
+    /** id -> {segment seq, record size} of the JOB record that holds the job's whole state. */
+    final Map<Long, long[]> anchorSizes = new java.util.HashMap<>();
+
+    private void unanchor(long id) {
+        long[] a = anchorSizes.remove(id);
+        if (a == null) {
+            return;
+        }
+        for (Segment s : segments) {
+            if (s.seq == a[0]) {
+                s.anchored.remove(id);
+                s.liveBytes -= a[1];
+            }
+        }
+    }
+
+    private static boolean zeroFrom(byte[] a, int from) {
+        for (int i = from; i < a.length; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Zeroes a file from {@code from}, so later appends are not followed by stale bytes. */
+    private static void zeroTail(Path file, long from) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+            for (long p = from; p < size; ) {
+                zeros.clear().limit((int) Math.min(zeros.capacity(), size - p));
+                p += ch.write(zeros, p);
+            }
+            ch.force(true);
+        }
+    }
+}
