@@ -39,7 +39,7 @@ import java.util.function.LongFunction;
 public final class Journal implements Durability, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
     /** Kept free in every file for updates and deletes once puts are refused. */
-    static final int SLACK = 64 * 1024;
+    static final int SLACK = 16 * 1024;
     private static final int MIGRATE_PER_STEP = 256;
     private static final int MAX_TUBE = 200;
     private static final int MAX_TOKEN = 64;
@@ -49,6 +49,8 @@ public final class Journal implements Durability, AutoCloseable {
     private final DirectoryLock lock;
     private final Executor onDaemon;
     private final ScheduledExecutorService writer;
+    /** Preallocation writes megabytes of zeros: its own thread, so commits never queue behind it. */
+    private final ScheduledExecutorService allocator;
     private final Map<Long, FileChannel> channels = new ConcurrentHashMap<>();
 
     // ---- daemon-thread state
@@ -56,7 +58,9 @@ public final class Journal implements Durability, AutoCloseable {
     private final Map<Long, Segment> anchorOf = new HashMap<>();
     private final Map<Long, Integer> anchorSize = new HashMap<>();
     private Segment current;
-    private Segment next;
+    /** Preallocated files ahead of the current one; two, so one burst cannot outrun allocation. */
+    private final ArrayDeque<Segment> ahead = new ArrayDeque<>();
+    private static final int AHEAD = 2;
     private boolean allocating;
     private long lastAllocationWarning;
     private List<Chunk> pending = new ArrayList<>();
@@ -97,6 +101,11 @@ public final class Journal implements Durability, AutoCloseable {
         this.onDaemon = onDaemon;
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "sockq-journal");
+            t.setDaemon(true);
+            return t;
+        });
+        this.allocator = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sockq-journal-allocator");
             t.setDaemon(true);
             return t;
         });
@@ -182,7 +191,7 @@ public final class Journal implements Durability, AutoCloseable {
     public boolean canAccept(int bodyBytes) {
         long need = bodyBytes < 0 ? JournalRecord.UPDATE_SIZE
                 : JournalRecord.JOB_FIXED + MAX_TUBE + MAX_TOKEN + bodyBytes + SLACK;
-        boolean ok = current.remaining() >= need || (next != null && next.remaining() >= need);
+        boolean ok = current.remaining() >= need || (!ahead.isEmpty() && ahead.peek().remaining() >= need);
         if (!ok) {
             requestNextSegment();
         }
@@ -234,12 +243,11 @@ public final class Journal implements Durability, AutoCloseable {
 
     private Segment append(byte[] record) {
         if (record.length > current.remaining()) {
-            if (next == null) {
+            if (ahead.isEmpty()) {
                 // canAccept() keeps this from happening; if it does, the record cannot be kept
                 throw new IllegalStateException("journal: no preallocated space for a record");
             }
-            current = next;
-            next = null;
+            current = ahead.poll();
             channel(current);
             requestNextSegment();
         }
@@ -379,12 +387,12 @@ public final class Journal implements Durability, AutoCloseable {
     }
 
     private void requestNextSegment() {
-        if (next != null || allocating) {
+        if (ahead.size() >= AHEAD || allocating) {
             return;
         }
         allocating = true;
-        long seq = current.seq + 1;
-        writer.execute(() -> {
+        long seq = (ahead.isEmpty() ? current : ahead.peekLast()).seq + 1;
+        allocator.execute(() -> {
             Segment s;
             try {
                 s = allocate(seq);
@@ -398,13 +406,14 @@ public final class Journal implements Durability, AutoCloseable {
                                 Segment.fileName(seq), e.toString());
                     }
                 });
-                writer.schedule(() -> onDaemon.execute(this::requestNextSegment), 1, TimeUnit.SECONDS);
+                allocator.schedule(() -> onDaemon.execute(this::requestNextSegment), 1, TimeUnit.SECONDS);
                 return;
             }
             onDaemon.execute(() -> {
                 allocating = false;
-                next = s;
+                ahead.add(s);
                 segments.addLast(s);
+                requestNextSegment();
             });
         });
     }
@@ -483,6 +492,7 @@ public final class Journal implements Durability, AutoCloseable {
         List<Chunk> rest = pending;
         pending = new ArrayList<>();
         writer.execute(() -> writeWithRetry(rest, true));
+        allocator.shutdownNow();
         writer.shutdown();
         try {
             if (!writer.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -49,10 +49,24 @@ final class Recovery {
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(p -> p.getFileName().toString().matches("journal-\\d{10}\\.log")).sorted().toList();
         }
+        // A torn record can only be the last one written: files after it are preallocated and empty.
+        int lastWithData = -1;
         for (int i = 0; i < files.size(); i++) {
-            r.readSegment(files.get(i), i == files.size() - 1, salvage);
+            if (hasRecords(files.get(i))) {
+                lastWithData = i;
+            }
+        }
+        for (int i = 0; i < files.size(); i++) {
+            r.readSegment(files.get(i), i >= lastWithData, salvage);
         }
         return r;
+    }
+
+    private static boolean hasRecords(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer b = ByteBuffer.allocate(4);
+            return ch.read(b, Segment.HEADER) == 4 && b.getInt(0) != 0;
+        }
     }
 
     private void readSegment(Path file, boolean last, boolean salvage) throws IOException {
