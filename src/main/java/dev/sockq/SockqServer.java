@@ -1,5 +1,6 @@
 package dev.sockq;
 
+import dev.sockq.bus.Addresses;
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
@@ -108,6 +109,11 @@ public final class SockqServer {
 
     private TcpOptions tcpOptions(int port) {
         return new TcpOptions(config.host(), port, config.maxJobSize(), TcpOptions.DEFAULT_MAX_IN_FLIGHT);
+    }
+
+    /** beanstalkd's drain mode (SIGUSR1): puts answer DRAINING from now on. */
+    public void drain() {
+        vertx.eventBus().send(Addresses.DAEMON_CONTROL, "drain");
     }
 
     /** The TCP port actually bound (useful with port 0). */

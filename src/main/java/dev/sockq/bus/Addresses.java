@@ -8,6 +8,8 @@ public final class Addresses {
     public static final String DAEMON_SESSIONS = "sockq.daemon.sessions";
     /** Datagram puts from the UDP verticles to the daemon (local request/reply, {@link DatagramPut}). */
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
+    /** Operator commands to the daemon (local): the string "drain" enters drain mode. */
+    public static final String DAEMON_CONTROL = "sockq.daemon.control";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
 

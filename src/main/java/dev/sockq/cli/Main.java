@@ -77,6 +77,7 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         log.debug("started in {} ms", (System.nanoTime() - started) / 1_000_000);
+        Signal.handle(new Signal("USR1"), sig -> server.drain());
         awaitStopSignal();
         log.info("sockq stopping");
         server.stop().transform(v -> vertx.close()).await();

@@ -22,6 +22,7 @@ import java.util.List;
  * until the records made before them are on disk; replies are never reordered.
  */
 public final class DaemonVerticle extends VerticleBase {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DaemonVerticle.class);
     private final DaemonOptions options;
     private final Clock clock;
     private Daemon daemon;
@@ -64,7 +65,13 @@ public final class DaemonVerticle extends VerticleBase {
         }
         MessageConsumer<SessionInput> sessions = bus.localConsumer(Addresses.DAEMON_SESSIONS, m -> handle(m.body()));
         MessageConsumer<DatagramPut> datagrams = bus.localConsumer(Addresses.DAEMON_DATAGRAMS, this::handleDatagram);
-        return Future.all(sessions.completion(), datagrams.completion());
+        MessageConsumer<String> control = bus.localConsumer(Addresses.DAEMON_CONTROL, m -> {
+            if ("drain".equals(m.body())) {
+                daemon.setDraining(true);
+                log.info("drain mode: new jobs are refused with DRAINING");
+            }
+        });
+        return Future.all(sessions.completion(), datagrams.completion(), control.completion());
     }
 
     private void handle(SessionInput in) {

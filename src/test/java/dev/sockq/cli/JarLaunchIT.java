@@ -66,6 +66,23 @@ class JarLaunchIT {
     }
 
     @Test
+    void sigusr1EntersDrainMode() throws Exception {
+        Launched l = launch(Map.of(), "-p", "0", "--in-memory");
+        try (RawClient c = new RawClient(l.port)) {
+            assertEquals("INSERTED 1\r\n", c.call("put 0 0 1 1\r\nx\r\n"));
+            new ProcessBuilder("kill", "-USR1", String.valueOf(l.process.pid())).start().waitFor();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            String r;
+            do {
+                r = c.call("put 0 0 1 1\r\nx\r\n");
+            } while (!r.equals("DRAINING\r\n") && System.nanoTime() < deadline);
+            assertEquals("DRAINING\r\n", r);
+            assertTrue(c.call("stats\r\n").contains("\ndraining: true\n"));
+            assertEquals("RESERVED 1 1\r\nx\r\n", c.call("reserve\r\n"), "workers are still served");
+        }
+    }
+
+    @Test
     void badOptionsGiveOneLineAndExitTwo() throws Exception {
         for (String[] args : new String[][] {{"--bogus"}, {"-p", "notaport"}, {"-p", "70000"}, {"--fsync", "sometimes"}}) {
             Process p = start(Map.of(), args);
