@@ -1,0 +1,134 @@
+package dev.sockq.cli;
+
+import dev.sockq.client.BeanstalkClient;
+import dev.sockq.client.ClientOptions;
+import dev.sockq.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `sockq bench` in-process against a real sockq: exit codes, the RESULT line, and what the server saw. */
+@Timeout(20)
+class BenchCommandTest {
+    private TestServer server;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private int bench(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        String[] all = new String[args.length + 3];
+        all[0] = "bench";
+        all[1] = "--server";
+        all[2] = "127.0.0.1:" + server.port();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return cl.execute(all);
+    }
+
+    private JsonObject result() {
+        String last = out.toString().strip().lines().reduce((a, b) -> b).orElse("");
+        assertTrue(last.startsWith("RESULT {"), "stdout ends with the RESULT line: " + out);
+        return new JsonObject(last.substring("RESULT ".length()));
+    }
+
+    private Map<String, String> serverStats() {
+        var vertx = io.vertx.core.Vertx.vertx();
+        try {
+            BeanstalkClient c = BeanstalkClient.connect(vertx, ClientOptions.of("127.0.0.1", server.port())).await();
+            return c.stats().await();
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
+    void cyclePutsReservesAndDeletesEveryJob() {
+        assertEquals(0, bench("--mode", "cycle", "-n", "2000", "-c", "4", "--quiet"), err::toString);
+        JsonObject r = result();
+        assertEquals("cycle", r.getString("mode"));
+        assertEquals(2000L, r.getLong("jobs"));
+        assertEquals(0L, r.getLong("errors"));
+        assertTrue(r.getDouble("jobs_per_sec") > 0 && r.getDouble("p99_us") >= r.getDouble("p50_us"));
+        assertEquals(1, out.toString().lines().count(), "--quiet leaves only the RESULT line");
+        Map<String, String> s = serverStats();
+        assertEquals("2000", s.get("cmd-put"));
+        assertEquals("2000", s.get("cmd-reserve"));
+        assertEquals("2000", s.get("cmd-delete"));
+        assertEquals("0", s.get("current-jobs-ready"));
+        assertEquals("0", s.get("current-jobs-reserved"));
+        assertEquals("2000", s.get("total-jobs"));
+    }
+
+    @Test
+    void putModeWithPipelineLeavesTheJobsInAFreshTube() {
+        assertEquals(0, bench("--mode", "put", "-n", "1500", "-c", "3", "-d", "8", "--size", "10", "--tube", "bt"),
+                err::toString);
+        JsonObject r = result();
+        assertEquals(1500L, r.getLong("jobs"));
+        assertEquals(8, r.getInteger("pipeline"));
+        assertTrue(out.toString().contains("jobs/s"), "a human summary before the RESULT line");
+        Map<String, String> s = serverStats();
+        assertEquals("1500", s.get("cmd-put"));
+        assertEquals("1500", s.get("current-jobs-ready"));
+    }
+
+    @Test
+    void prodconsConsumesWhatItProduces() {
+        assertEquals(0, bench("--mode", "prodcons", "-n", "1000", "-c", "4", "-d", "4", "--quiet"), err::toString);
+        assertEquals(1000L, result().getLong("jobs"));
+        Map<String, String> s = serverStats();
+        assertEquals("1000", s.get("cmd-put"));
+        assertEquals("1000", s.get("cmd-delete"));
+        assertEquals("0", s.get("current-jobs-ready"));
+    }
+
+    @Test
+    void durationModeStopsByItself() {
+        assertEquals(0, bench("--mode", "cycle", "--duration", "0.3", "-c", "2", "--quiet"), err::toString);
+        Map<String, String> s = serverStats();
+        assertEquals(s.get("cmd-put"), s.get("cmd-delete"));
+        assertTrue(result().getLong("jobs") > 0);
+    }
+
+    @Test
+    void wrongRepliesAreErrors() {
+        // a body over the server's max job size: every put gets JOB_TOO_BIG
+        assertEquals(1, bench("--mode", "put", "-n", "5", "-c", "1", "--size", "70000", "--quiet"));
+        assertEquals(5L, result().getLong("errors"));
+        assertTrue(err.toString().contains("JOB_TOO_BIG"), err::toString);
+    }
+
+    @Test
+    void exitsThreeWhenItCannotConnect() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        CommandLine cl = new CommandLine(new Main());
+        cl.setErr(new PrintWriter(err, true));
+        assertEquals(3, cl.execute("bench", "--server", "127.0.0.1:" + port, "-n", "10", "--quiet"));
+        assertTrue(err.toString().contains("cannot connect"), err::toString);
+    }
+}
