@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Runs sockq and Debian's beanstalkd side by side under the same loads, on this machine, in one
+# run, and writes the medians and the sockq/beanstalkd ratios to BENCHMARKS.md.
+#
+#   bash bench/compare.sh            # ROUNDS=3 by default; ROUNDS=5 bash bench/compare.sh for more
+#
+# For each load both servers are started once, warmed up (not measured), then measured in
+# alternating rounds (sockq, beanstalkd, sockq, ...) with the same client (`sockq bench`).
+# Server CPU per job comes from /proc/PID/stat (user+system ticks) around each round.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROUNDS=${ROUNDS:-3}
+OUT=${OUT:-BENCHMARKS.md}
+SOCKQ_PORT=11390
+BS_PORT=11391
+JAR=target/sockq.jar
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+if ! command -v beanstalkd >/dev/null 2>&1; then
+  echo "compare: installing Debian's beanstalkd" >&2
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq beanstalkd >/dev/null
+fi
+[ -f "$JAR" ] || mvn -B -q -DskipTests package
+cp "$JAR" "$work/sockq.jar"   # a rebuild during the run must not change what is measured
+JAR="$work/sockq.jar"
+
+wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# start_servers "<sockq args>" "<beanstalkd args>": fresh data folders, both listening
+start_servers() {
+  rm -rf "$work/sq" "$work/bs"; mkdir -p "$work/sq" "$work/bs"
+  (cd "$work/sq" && exec java -jar "$JAR" -p $SOCKQ_PORT --udp-port -1 $1) 2>"$work/sockq.log" &
+  SQ=$!; pids+=("$SQ")
+  (cd "$work/bs" && exec beanstalkd -l 127.0.0.1 -p $BS_PORT $2) 2>"$work/beanstalkd.log" &
+  BS=$!; pids+=("$BS")
+  wait_port $SOCKQ_PORT && wait_port $BS_PORT
+}
+stop_servers() { kill "$SQ" "$BS" 2>/dev/null || true; wait "$SQ" "$BS" 2>/dev/null || true; }
+
+# one_round PORT PID "<bench args>" -> prints "jobs_per_sec p99_us cpu_us_per_job"
+one_round() {
+  local before after line
+  before=$(cpu_ticks "$2")
+  line=$(java -jar "$JAR" bench --server 127.0.0.1:"$1" --quiet $3 | grep '^RESULT ' | sed 's/^RESULT //')
+  after=$(cpu_ticks "$2")
+  python3 - "$line" "$before" "$after" <<'PY'
+import json, sys
+r = json.loads(sys.argv[1]); ticks = int(sys.argv[3]) - int(sys.argv[2])
+if r["errors"]: raise SystemExit("bench reported errors: %s" % r)
+print("%.0f %.0f %.2f" % (r["jobs_per_sec"], r["p99_us"], ticks * 10000.0 / r["jobs"]))
+PY
+}
+
+rows=()
+# case NAME "<bench args>" "<sockq server args>" "<beanstalkd server args>"
+run_case() {
+  local name=$1 args=$2 sargs=$3 bargs=$4
+  echo "compare: $name" >&2
+  start_servers "$sargs" "$bargs"
+  java -jar "$JAR" bench --server 127.0.0.1:$SOCKQ_PORT --quiet --duration 2 ${args//-n [0-9]*/} >/dev/null || true
+  java -jar "$JAR" bench --server 127.0.0.1:$BS_PORT --quiet --duration 1 ${args//-n [0-9]*/} >/dev/null || true
+  : >"$work/sq.txt"; : >"$work/bs.txt"
+  for _ in $(seq 1 "$ROUNDS"); do
+    one_round $SOCKQ_PORT "$SQ" "$args" >>"$work/sq.txt"
+    one_round $BS_PORT "$BS" "$args" >>"$work/bs.txt"
+  done
+  stop_servers
+  local sj bj sp bp sc bc
+  sj=$(cut -d' ' -f1 "$work/sq.txt" | median); bj=$(cut -d' ' -f1 "$work/bs.txt" | median)
+  sp=$(cut -d' ' -f2 "$work/sq.txt" | median); bp=$(cut -d' ' -f2 "$work/bs.txt" | median)
+  sc=$(cut -d' ' -f3 "$work/sq.txt" | median); bc=$(cut -d' ' -f3 "$work/bs.txt" | median)
+  rows+=("| $name | \`$args\` | $sj | $bj | $(awk -v a="$sj" -v b="$bj" 'BEGIN {printf "%.2f", a / b}') | $sp | $bp | $sc | $bc |")
+}
+
+run_case "put c=1 d=1"          "--mode put -c 1 -d 1 -n 20000"         "--in-memory" ""
+run_case "put c=50 d=1"         "--mode put -c 50 -d 1 -n 200000"       "--in-memory" ""
+run_case "put c=50 d=16"        "--mode put -c 50 -d 16 -n 400000"      "--in-memory" ""
+run_case "cycle c=50 d=1"       "--mode cycle -c 50 -d 1 -n 100000"     "--in-memory" ""
+run_case "prodcons c=100"       "--mode prodcons -c 100 -n 100000"      "--in-memory" ""
+run_case "cycle c=50 4 KiB"     "--mode cycle -c 50 -d 1 --size 4096 -n 50000" "--in-memory" ""
+run_case "journal put c=50, fsync always vs -f 0" "--mode put -c 50 -d 1 -n 50000" "--fsync always" "-b . -f 0"
+run_case "journal put c=50, fsync 200 ms vs -f 200" "--mode put -c 50 -d 1 -n 100000" "--fsync 200" "-b . -f 200"
+run_case "journal put c=50, never vs -F" "--mode put -c 50 -d 1 -n 100000" "--fsync never" "-b . -F"
+
+echo "compare: memory after 1,000,000 jobs of 100 bytes" >&2
+start_servers "--in-memory" ""
+java -jar "$JAR" bench --server 127.0.0.1:$SOCKQ_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
+java -jar "$JAR" bench --server 127.0.0.1:$BS_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
+srss=$(rss_kb "$SQ"); brss=$(rss_kb "$BS")
+stop_servers
+
+{
+  echo "# Benchmarks"
+  echo
+  echo "Measured by \`ROUNDS=$ROUNDS bash bench/compare.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores,"
+  echo "$(java -version 2>&1 | head -1), $(beanstalkd -v 2>&1). Client: \`sockq bench\` on the same"
+  echo "machine (it shares the cores with the server). Medians of $ROUNDS alternating rounds per"
+  echo "load; ratio = sockq / beanstalkd jobs per second, taken in the same run. CPU = server CPU time"
+  echo "(user + system) per job."
+  echo
+  echo "| load | bench arguments | sockq jobs/s | beanstalkd jobs/s | ratio | sockq p99 µs | beanstalkd p99 µs | sockq CPU µs/job | beanstalkd CPU µs/job |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+  echo
+  echo "Memory (RSS) after 1,000,000 ready jobs of 100 bytes: sockq $((srss / 1024)) MiB, beanstalkd $((brss / 1024)) MiB."
+  if [ -f bench/extra.md ]; then echo; cat bench/extra.md; fi
+} >"$OUT"
+echo "compare: wrote $OUT" >&2
