@@ -190,6 +190,11 @@ public final class Daemon {
         nextJobId = Math.max(nextJobId, id + 1);
     }
 
+    /** The highest job id handed out so far. */
+    public long highestJobId() {
+        return nextJobId - 1;
+    }
+
     /** The lasting state of a live job (for the journal's compaction), or null. */
     public JobImage image(long id) {
         Job j = jobs.get(id);

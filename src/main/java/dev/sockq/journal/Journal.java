@@ -71,6 +71,7 @@ public final class Journal implements Durability, AutoCloseable {
     private final List<JobImage> recovered;
     private final long maxRecoveredId;
     private LongFunction<JobImage> images = id -> null;
+    private java.util.function.LongSupplier highestId = () -> 0;
 
     /** Bytes for consecutive positions of one segment, written with one call. */
     private static final class Chunk {
@@ -180,9 +181,13 @@ public final class Journal implements Durability, AutoCloseable {
         return maxRecoveredId;
     }
 
-    /** Where compaction reads the current state of a live job it copies forward. */
-    public void attach(LongFunction<JobImage> images) {
+    /**
+     * @param images    where compaction reads the current state of a live job it copies forward
+     * @param highestId the highest job id issued so far, recorded at the start of every file
+     */
+    public void attach(LongFunction<JobImage> images, java.util.function.LongSupplier highestId) {
         this.images = images;
+        this.highestId = highestId;
     }
 
     // ------------------------------------------------------------------ Durability (daemon thread)
@@ -250,7 +255,12 @@ public final class Journal implements Durability, AutoCloseable {
             current = ahead.poll();
             channel(current);
             requestNextSegment();
+            place(JournalRecord.ids(highestId.getAsLong()));
         }
+        return place(record);
+    }
+
+    private Segment place(byte[] record) {
         long pos = current.writePos;
         current.writePos += record.length;
         Chunk last = pending.isEmpty() ? null : pending.get(pending.size() - 1);

@@ -16,12 +16,14 @@ import java.util.zip.CRC32C;
  *             token u8+bytes, tokenAt i64 (wall ms), body u32+bytes     -- a job's whole state
  * UPDATE (2): id u64, state u8, pri u32, delayUntil i64                 -- ready/delayed/buried
  * DELETE (3): id u64
+ * IDS    (4): id u64                                                   -- highest id issued so far
  * </pre>
  */
 final class JournalRecord {
     static final byte JOB = 1;
     static final byte UPDATE = 2;
     static final byte DELETE = 3;
+    static final byte IDS = 4;
     static final int HEADER = 8;
     /** Bytes of a JOB record besides its tube, token and body. */
     static final int JOB_FIXED = HEADER + 1 + 8 + 1 + 4 + 8 + 4 + 1 + 1 + 8 + 4;
@@ -56,9 +58,18 @@ final class JournalRecord {
     }
 
     static byte[] delete(long id) {
+        return idRecord(DELETE, id);
+    }
+
+    /** Written first in every file, so ids keep growing even when every older file is gone. */
+    static byte[] ids(long highest) {
+        return idRecord(IDS, highest);
+    }
+
+    private static byte[] idRecord(byte type, long id) {
         ByteBuffer b = ByteBuffer.allocate(DELETE_SIZE);
         b.position(HEADER);
-        b.put(DELETE).putLong(id);
+        b.put(type).putLong(id);
         return seal(b);
     }
 
@@ -86,7 +97,7 @@ final class JournalRecord {
         ByteBuffer b = ByteBuffer.wrap(a, off, len);
         byte type = b.get();
         long id = b.getLong();
-        if (type == DELETE) {
+        if (type == DELETE || type == IDS) {
             return new Decoded(type, id, null, 0, 0, 0, null, null, 0, null);
         }
         JobState state = JobState.values()[b.get()];

@@ -150,6 +150,9 @@ final class Recovery {
                     unanchor(d.id());
                 }
             }
+            case JournalRecord.IDS -> {
+                // only raises maxId, above
+            }
             default -> throw new IllegalStateException("unknown record type " + d.type());
         }
     }

@@ -1,0 +1,61 @@
+package dev.sockq.journal;
+
+import dev.sockq.daemon.JobState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Replay of hand-made segment files: record semantics that are hard to reach through a server. */
+class RecoveryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void idsContinueFromTheHighWaterMarkEvenWithNoJobRecordsLeft() throws IOException {
+        segment(1, JournalRecord.ids(41));
+        Recovery r = Recovery.read(dir, false);
+        assertEquals(41, r.maxId);
+        assertTrue(r.jobs.isEmpty());
+    }
+
+    @Test
+    void updatesAndDeletesApplyInOrderAndOrphansAreIgnored() throws IOException {
+        segment(1,
+                JournalRecord.update(3, JobState.BURIED, 1, 0),          // its JOB record was compacted away
+                JournalRecord.job(5, JobState.READY, 10, 0, 1000, "t", null, 0, new byte[] {1, 2}),
+                JournalRecord.update(5, JobState.BURIED, 7, 0),
+                JournalRecord.job(6, JobState.READY, 10, 0, 1000, "t", "tok", 123, new byte[0]),
+                JournalRecord.delete(6));
+        segment(2, JournalRecord.ids(6),
+                JournalRecord.job(5, JobState.BURIED, 7, 0, 1000, "t", null, 0, new byte[] {1, 2})); // copied forward
+        Recovery r = Recovery.read(dir, false);
+        assertEquals(1, r.jobs.size());
+        Recovery.Recovered j = r.jobs.get(5L);
+        assertEquals(JobState.BURIED, j.state);
+        assertEquals(7, j.pri);
+        assertEquals(6, r.maxId);
+        // job 5's whole state now lives in file 2: file 1 pins nothing and can go
+        assertTrue(r.segments.get(0).anchored.isEmpty());
+        assertEquals(1, r.segments.get(1).anchored.size());
+    }
+
+    private void segment(long seq, byte[]... records) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteBuffer header = ByteBuffer.allocate(Segment.HEADER);
+        header.put(Segment.MAGIC).putInt(Segment.VERSION).putLong(seq).putInt(0);
+        out.write(header.array());
+        for (byte[] r : records) {
+            out.write(r);
+        }
+        out.write(new byte[4096]); // preallocated zeros after the records
+        Files.write(dir.resolve(Segment.fileName(seq)), out.toByteArray());
+    }
+}
