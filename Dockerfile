@@ -14,9 +14,12 @@ RUN useradd --system --uid 10001 --home-dir /var/lib/sockq --create-home sockq \
 WORKDIR /var/lib/sockq
 COPY --from=build /src/target/sockq.jar /opt/sockq/sockq.jar
 COPY conf /opt/sockq/conf
+# Class-data sharing archive from a short training run: about half the time to a listening socket.
+RUN cd /tmp && sh -c 'java -XX:ArchiveClassesAtExit=/opt/sockq/sockq.jsa -jar /opt/sockq/sockq.jar -p 0 --in-memory --udp-port -1 & \
+      pid=$!; sleep 4; kill -TERM $pid; wait $pid'
 USER sockq
 VOLUME /data
 EXPOSE 11300/tcp 11300/udp
 # Inside a container the published port must listen on all interfaces.
 ENV SOCKQ_HOST=0.0.0.0 SOCKQ_DATA_DIR=/data
-ENTRYPOINT ["java", "-jar", "/opt/sockq/sockq.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/sockq/sockq.jsa", "-jar", "/opt/sockq/sockq.jar"]
