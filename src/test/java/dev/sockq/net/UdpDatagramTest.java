@@ -125,6 +125,37 @@ class UdpDatagramTest {
     }
 
     @Test
+    void aFloodOfBadDatagramsDoesNotStopTcpClients(Vertx vertx) throws Exception {
+        start(vertx, new JsonObject());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flood = new Thread(() -> {
+            byte[] junk = "put 0 0 30 999\r\nshort\r\n".getBytes(StandardCharsets.US_ASCII);
+            try (DatagramSocket f = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+                while (!stop.get()) {
+                    f.send(new DatagramPacket(junk, junk.length, InetAddress.getLoopbackAddress(), server.udpPort()));
+                }
+            } catch (IOException ignored) {
+                // socket closed at the end
+            }
+        });
+        flood.start();
+        try (RawClient c = server.client()) {
+            for (int i = 1; i <= 300; i++) {
+                assertEquals("INSERTED " + i + "\r\n", c.call("put 0 0 30 2\r\nok\r\n"));
+                assertEquals("RESERVED " + i + " 2\r\nok\r\n", c.call("reserve-with-timeout 5\r\n"));
+                assertEquals("DELETED\r\n", c.call("delete " + i + "\r\n"));
+            }
+        } finally {
+            stop.set(true);
+            flood.join();
+        }
+        Map<String, Long> stats = stats();
+        assertTrue(stats.get("udp-datagrams-rejected") > 0, "the flood reached sockq");
+        assertEquals(0, stats.get("udp-datagrams-inserted"));
+        assertEquals(300, stats.get("total-jobs"));
+    }
+
+    @Test
     void repliesCanBeSwitchedOff(Vertx vertx) throws IOException {
         start(vertx, new JsonObject().put("udpReplies", false));
         send("put 0 0 30 4\r\nfire\r\n");
