@@ -162,9 +162,9 @@ class BeanstalkdConformanceTest {
                 c("use w\r\nstats-tube w\r\nput 0 0 5 3\r\nabc\r\n", 3),
                 c(1, "", 1),
                 c("stats\r\n", 1)),
-            scenario("ttr expiry while the worker is silent",
-                c("put 0 0 1 1\r\nx\r\n", 1), c(1, "reserve\r\n", 1),
-                c("reserve-with-timeout 5\r\nstats-job 1\r\n", 2), c(1, "delete 1\r\n", 1)),
+            // Not compared: a silent worker's TTR expiring while another client waits. beanstalkd 1.12
+            // sometimes misses that expiry (seen here: TIMED_OUT after the waiter's 5 s instead of the
+            // job after its 1 s TTR); sockq expires it on time (TcpProtocolTest covers it).
             scenario("deadline soon while waiting",
                 c("put 0 0 2 1\r\nx\r\nreserve\r\nreserve\r\n", 3), c("delete 1\r\n", 1)),
             scenario("reserve timeout",
