@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.LongAdder;
             "Latency is per command, request to reply (a reserve's includes waiting for a job).",
             "Every reply is checked; a wrong one counts as an error. Exit 0 = no errors, 1 = errors, "
                 + "3 = cannot connect.",
+            "udp-put: datagram puts with id tokens to the UDP port in --server (sockq only); -c senders,",
+            "  -d datagrams in flight per sender, a window resent whole when a reply is missing.",
             "The last stdout line is `RESULT {json}`."})
 public final class BenchCommand implements Callable<Integer> {
     static final int EXIT_CANNOT_CONNECT = 3;
@@ -54,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
     // a server that answers nothing for this long is stuck (or a prodcons tube was drained by someone else)
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
-    enum Mode { PUT, CYCLE, PRODCONS }
+    enum Mode { PUT, CYCLE, PRODCONS, UDP_PUT }
 
     enum Role { PRODUCER, CONSUMER, CYCLER }
 
@@ -65,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "server to load (default: ${DEFAULT-VALUE})")
     String server;
 
-    @Option(names = "--mode", defaultValue = "put", paramLabel = "put|cycle|prodcons", converter = ModeConverter.class,
+    @Option(names = "--mode", defaultValue = "put", paramLabel = "put|cycle|prodcons|udp-put", converter = ModeConverter.class,
             description = "workload (default: ${DEFAULT-VALUE})")
     Mode mode;
 
@@ -103,7 +105,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final class ModeConverter implements CommandLine.ITypeConverter<Mode> {
         @Override
         public Mode convert(String value) {
-            return Mode.valueOf(value.toUpperCase(Locale.ROOT));
+            return Mode.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
     }
 
@@ -117,6 +119,15 @@ public final class BenchCommand implements Callable<Integer> {
         byte[] body = new byte[size];
         for (int i = 0; i < size; i++) {
             body[i] = (byte) ('a' + i % 26);
+        }
+        if (mode == Mode.UDP_PUT) {
+            try {
+                return new DatagramBench(new java.net.InetSocketAddress(host, port), connections, pipeline, body, tubeName,
+                        jobs, duration).run(spec.commandLine().getOut(), spec.commandLine().getErr(), quiet);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 1;
+            }
         }
         Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(threads)
                 .setPreferNativeTransport(true)).build();

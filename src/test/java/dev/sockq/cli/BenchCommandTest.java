@@ -64,6 +64,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void udpPutDeliversEveryDatagramExactlyOnce() {
+        assertEquals(0, bench("--mode", "udp-put", "-n", "3000", "-c", "2", "-d", "16", "--quiet"), err::toString);
+        JsonObject r = result();
+        assertEquals("udp-put", r.getString("mode"));
+        assertEquals(3000L, r.getLong("jobs"));
+        assertEquals(0L, r.getLong("errors"));
+        Map<String, String> s = serverStats();
+        assertEquals("3000", s.get("total-jobs"), "no datagram inserted twice, none missing");
+        assertEquals("3000", s.get("udp-datagrams-inserted"));
+    }
+
+    @Test
     void cyclePutsReservesAndDeletesEveryJob() {
         assertEquals(0, bench("--mode", "cycle", "-n", "2000", "-c", "4", "--quiet"), err::toString);
         JsonObject r = result();
