@@ -53,9 +53,7 @@ public final class DaemonVerticle extends VerticleBase {
         if (options.journal() != null) {
             Context ctx = context;
             journal = Journal.open(options.journal(), options.maxJobSize(), task -> ctx.runOnContext(v -> task.run()));
-            for (JobImage image : journal.recovered()) {
-                daemon.restore(image);
-            }
+            journal.restoreInto(daemon::restore);
             daemon.continueIdsAfter(journal.maxRecoveredId());
             daemon.setDurability(journal);
             journal.attach(daemon::image, daemon::highestJobId);

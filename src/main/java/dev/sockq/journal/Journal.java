@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +54,7 @@ public final class Journal implements Durability, AutoCloseable {
 
     // ---- daemon-thread state
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
-    private final Map<Long, Segment> anchorOf = new HashMap<>();
-    private final Map<Long, Integer> anchorSize = new HashMap<>();
+    private final Map<Long, Anchor> anchors;
     private Segment current;
     /** Preallocated files ahead of the current one; two, so one burst cannot outrun allocation. */
     private final ArrayDeque<Segment> ahead = new ArrayDeque<>();
@@ -68,7 +66,7 @@ public final class Journal implements Durability, AutoCloseable {
     private long written;
     private boolean writing;
     private long migrated;
-    private final List<JobImage> recovered;
+    private Recovery recovery;
     private final long maxRecoveredId;
     private LongFunction<JobImage> images = id -> null;
     private java.util.function.LongSupplier highestId = () -> 0;
@@ -110,26 +108,10 @@ public final class Journal implements Durability, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        long wallNow = System.currentTimeMillis();
-        List<JobImage> jobs = new ArrayList<>();
-        for (Recovery.Recovered j : recovery.jobs.values()) {
-            JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
-            long delay = state == JobState.DELAYED ? Math.max(0, j.delayUntil - wallNow) : 0;
-            if (state == JobState.DELAYED && delay == 0) {
-                state = JobState.READY;
-            }
-            jobs.add(new JobImage(j.id, j.tube, state, j.pri, delay, j.ttrMs, j.body, j.token,
-                    j.token == null ? 0 : Math.max(0, wallNow - j.tokenAt)));
-        }
-        this.recovered = jobs;
+        this.recovery = recovery;
         this.maxRecoveredId = recovery.maxId;
+        this.anchors = recovery.anchors;
         segments.addAll(recovery.segments);
-        for (Segment s : segments) {
-            for (long id : s.anchored) {
-                anchorOf.put(id, s);
-                anchorSize.put(id, (int) recovery.anchorSizes.get(id)[1]);
-            }
-        }
     }
 
     /**
@@ -158,11 +140,25 @@ public final class Journal implements Durability, AutoCloseable {
             if (j.segments.isEmpty()) {
                 j.segments.add(j.allocate(1));
             }
-            j.current = j.segments.peekLast();
+            // Files after the last one with records are preallocated spares from the previous run:
+            // use them as the files ahead instead of making new ones.
+            Segment lastWithData = j.segments.peekFirst();
+            for (Segment s : j.segments) {
+                if (s.writePos > Segment.HEADER) {
+                    lastWithData = s;
+                }
+            }
+            j.current = lastWithData;
+            for (Segment s : j.segments) {
+                if (s.seq > lastWithData.seq) {
+                    j.ahead.add(s);
+                }
+            }
             j.channel(j.current);
             log.info("journal: {} replayed: {} records in {} file(s), {} live jobs, in {} ms", dir,
                     recovery.records, recovery.segments.size(), recovery.jobs.size(),
                     (System.nanoTime() - started) / 1_000_000);
+            // the journal keeps only the anchors; the recovered jobs go to the daemon through restoreInto
             j.requestNextSegment();
             return j;
         } catch (IOException | RuntimeException e) {
@@ -171,9 +167,24 @@ public final class Journal implements Durability, AutoCloseable {
         }
     }
 
-    /** The jobs found at start, for the daemon to restore. */
-    public List<JobImage> recovered() {
-        return recovered;
+    /**
+     * Hands each job found at start to {@code sink} (the daemon's restore), once; each is
+     * dropped from the journal's memory as it goes, so a large journal is not held twice.
+     */
+    public void restoreInto(java.util.function.Consumer<JobImage> sink) {
+        long wallNow = System.currentTimeMillis();
+        for (Iterator<Recovery.Recovered> it = recovery.jobs.values().iterator(); it.hasNext(); ) {
+            Recovery.Recovered j = it.next();
+            it.remove();
+            JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
+            long delay = state == JobState.DELAYED ? Math.max(0, j.delayUntil - wallNow) : 0;
+            if (state == JobState.DELAYED && delay == 0) {
+                state = JobState.READY;
+            }
+            sink.accept(new JobImage(j.id, j.tube, state, j.pri, delay, j.ttrMs, j.body, j.token,
+                    j.token == null ? 0 : Math.max(0, wallNow - j.tokenAt)));
+        }
+        recovery = null;
     }
 
     /** The highest job id any record mentioned (ids continue after it). */
@@ -218,10 +229,10 @@ public final class Journal implements Durability, AutoCloseable {
     @Override
     public void delete(long id) {
         append(JournalRecord.delete(id));
-        Segment s = anchorOf.remove(id);
-        if (s != null) {
-            s.anchored.remove(id);
-            s.liveBytes -= anchorSize.remove(id);
+        Anchor a = anchors.remove(id);
+        if (a != null) {
+            a.segment().anchored.remove(id);
+            a.segment().liveBytes -= a.size();
         }
     }
 
@@ -236,11 +247,10 @@ public final class Journal implements Durability, AutoCloseable {
 
     private void appendJob(byte[] record, long id) {
         Segment s = append(record);
-        Segment old = anchorOf.put(id, s);
-        Integer oldSize = anchorSize.put(id, record.length);
+        Anchor old = anchors.put(id, new Anchor(s, record.length));
         if (old != null) {
-            old.anchored.remove(id);
-            old.liveBytes -= oldSize;
+            old.segment().anchored.remove(id);
+            old.segment().liveBytes -= old.size();
         }
         s.anchored.add(id);
         s.liveBytes += record.length;

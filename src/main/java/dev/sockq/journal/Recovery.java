@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -39,7 +38,7 @@ final class Recovery {
     }
 
     final List<Segment> segments = new ArrayList<>();
-    final Map<Long, Recovered> jobs = new LinkedHashMap<>();
+    final Map<Long, Recovered> jobs = new java.util.HashMap<>();
     long maxId;
     long records;
 
@@ -113,17 +112,18 @@ final class Recovery {
     private void apply(JournalRecord.Decoded d, Segment seg, int size) {
         records++;
         maxId = Math.max(maxId, d.id());
+        Long id = d.id(); // boxed once for all three maps
         switch (d.type()) {
             case JournalRecord.JOB -> {
-                Recovered j = jobs.get(d.id());
+                Recovered j = jobs.get(id);
                 if (j != null) {
-                    unanchor(d.id());
+                    unanchor(id);
                 } else {
                     j = new Recovered();
-                    jobs.put(d.id(), j);
+                    jobs.put(id, j);
                 }
                 j.id = d.id();
-                j.tube = d.tube();
+                j.tube = names.computeIfAbsent(d.tube(), k -> k); // one String per tube, not per job
                 j.state = d.state();
                 j.pri = d.pri();
                 j.delayUntil = d.delayUntil();
@@ -133,9 +133,9 @@ final class Recovery {
                     j.token = d.token();
                     j.tokenAt = d.tokenAt();
                 }
-                seg.anchored.add(d.id());
+                seg.anchored.add(id);
                 seg.liveBytes += size;
-                anchorSizes.put(d.id(), new long[] {seg.seq, size});
+                anchors.put(id, new Anchor(seg, size));
             }
             case JournalRecord.UPDATE -> {
                 Recovered j = jobs.get(d.id());
@@ -157,19 +157,15 @@ final class Recovery {
         }
     }
 
-    /** id -> {segment seq, record size} of the JOB record that holds the job's whole state. */
-    final Map<Long, long[]> anchorSizes = new java.util.HashMap<>();
+    /** Where each live job's JOB record is; the journal keeps this map after recovery. */
+    final Map<Long, Anchor> anchors = new java.util.HashMap<>();
+    private final Map<String, String> names = new java.util.HashMap<>();
 
     private void unanchor(long id) {
-        long[] a = anchorSizes.remove(id);
-        if (a == null) {
-            return;
-        }
-        for (Segment s : segments) {
-            if (s.seq == a[0]) {
-                s.anchored.remove(id);
-                s.liveBytes -= a[1];
-            }
+        Anchor a = anchors.remove(id);
+        if (a != null) {
+            a.segment().anchored.remove(id);
+            a.segment().liveBytes -= a.size();
         }
     }
 

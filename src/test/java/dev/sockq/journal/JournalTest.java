@@ -191,6 +191,31 @@ class JournalTest {
     }
 
     @Test
+    void restartsReuseTheSpareFilesInsteadOfPilingUpNewOnes() throws IOException {
+        int files;
+        try (TestServer s = start(); RawClient c = s.client()) {
+            assertEquals("INSERTED 1\r\n", c.call("put 0 0 60 1\r\nx\r\n"));
+            files = awaitFiles(3); // the file in use and two preallocated ahead, while the server runs
+        }
+        assertEquals(3, files);
+        for (int i = 0; i < 3; i++) {
+            try (TestServer s = start(); RawClient c = s.client()) {
+                assertEquals("FOUND 1 1\r\nx\r\n", c.call("peek 1\r\n"));
+            }
+        }
+        assertEquals(files, segmentFiles().size());
+    }
+
+    /** Preallocation runs in the background: wait (bounded) until it has made {@code n} files. */
+    private int awaitFiles(int n) throws IOException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (segmentFiles().size() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        return segmentFiles().size();
+    }
+
+    @Test
     void aSecondDaemonOnTheSameFolderIsRefused() {
         try (TestServer s = start()) {
             Exception e = assertThrows(Exception.class, this::start);
