@@ -33,7 +33,7 @@ public final class ServeOptions {
     @Option(names = "-F", description = "beanstalkd: never fsync")
     boolean neverFsync;
 
-    @Option(names = {"-s", "--journal-segment-size"}, paramLabel = "BYTES", description = "journal file size (default 8 MiB; beanstalkd's binlog size)")
+    @Option(names = {"-s", "--journal-segment-size"}, paramLabel = "BYTES", description = "journal file size (default 4 MiB; beanstalkd's binlog size)")
     Long journalSegmentSize;
 
     @Option(names = "--salvage", description = "start even if the journal is corrupt in the middle, dropping what cannot be read")

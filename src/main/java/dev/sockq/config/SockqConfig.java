@@ -45,7 +45,7 @@ public record SockqConfig(
         UDP_REPLIES("udpReplies", true),
         UDP_DEDUPE_WINDOW("udpDedupeWindow", 60),
         UDP_DEDUPE_MAX("udpDedupeMax", 100_000),
-        JOURNAL_SEGMENT_SIZE("journalSegmentSize", 8L << 20),
+        JOURNAL_SEGMENT_SIZE("journalSegmentSize", 4L << 20),
         SALVAGE("salvage", false);
 
         public final String json;

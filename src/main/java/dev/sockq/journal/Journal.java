@@ -56,9 +56,10 @@ public final class Journal implements Durability, AutoCloseable {
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final Map<Long, Anchor> anchors;
     private Segment current;
-    /** Preallocated files ahead of the current one; two, so one burst cannot outrun allocation. */
+    /** Preallocated files ahead of the current one: at least 4 MiB of them, so a burst cannot outrun allocation. */
     private final ArrayDeque<Segment> ahead = new ArrayDeque<>();
-    private static final int AHEAD = 2;
+    private static final long AHEAD_BYTES = 4L << 20;
+    private final int aheadFiles;
     private boolean allocating;
     private long lastAllocationWarning;
     private List<Chunk> pending = new ArrayList<>();
@@ -96,6 +97,7 @@ public final class Journal implements Durability, AutoCloseable {
                     Recovery recovery) {
         this.options = options;
         this.segmentSize = segmentSize;
+        this.aheadFiles = (int) Math.min(4, Math.max(1, (AHEAD_BYTES + segmentSize - 1) / segmentSize));
         this.lock = lock;
         this.onDaemon = onDaemon;
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -407,7 +409,7 @@ public final class Journal implements Durability, AutoCloseable {
     }
 
     private void requestNextSegment() {
-        if (ahead.size() >= AHEAD || allocating) {
+        if (ahead.size() >= aheadFiles || allocating) {
             return;
         }
         allocating = true;

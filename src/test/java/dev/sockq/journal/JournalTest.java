@@ -172,7 +172,7 @@ class JournalTest {
                 maxFiles = Math.max(maxFiles, segmentFiles().size());
             }
             // 10,000 puts of 1 KB went through (~10 MB of records) in files of 256 KB
-            assertTrue(maxFiles <= 8, "journal files peaked at " + maxFiles);
+            assertTrue(maxFiles <= 10, "journal files peaked at " + maxFiles);
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("binlog-records-migrated: (\\d+)")
                     .matcher(c.call("stats\r\n"));
             assertTrue(m.find() && Long.parseLong(m.group(1)) > 0, "the old buried job was copied forward");
@@ -181,7 +181,7 @@ class JournalTest {
         for (Path p : segmentFiles()) {
             bytes += Files.size(p);
         }
-        assertTrue(bytes <= 6 * segment, "journal holds " + bytes + " bytes for one live job");
+        assertTrue(bytes <= 8 * segment, "journal holds " + bytes + " bytes for one live job");
         try (TestServer s = start(new JsonObject().put("journalSegmentSize", segment)); RawClient c = s.client()) {
             assertEquals("FOUND 1 3\r\nold\r\n", c.call("peek 1\r\n"));
             assertTrue(c.call("stats-job 1\r\n").contains("state: buried"));
@@ -195,9 +195,9 @@ class JournalTest {
         int files;
         try (TestServer s = start(); RawClient c = s.client()) {
             assertEquals("INSERTED 1\r\n", c.call("put 0 0 60 1\r\nx\r\n"));
-            files = awaitFiles(3); // the file in use and two preallocated ahead, while the server runs
+            files = awaitFiles(5); // the file in use and four small ones preallocated ahead (4 MiB at most)
         }
-        assertEquals(3, files);
+        assertEquals(5, files);
         for (int i = 0; i < 3; i++) {
             try (TestServer s = start(); RawClient c = s.client()) {
                 assertEquals("FOUND 1 1\r\nx\r\n", c.call("peek 1\r\n"));
@@ -235,7 +235,7 @@ class JournalTest {
     void noSpaceForNewFilesRefusesPutsKeepsDeletesAndRecovers() throws IOException {
         try (TestServer s = start(); RawClient c = s.client()) {
             // the next files cannot be created: something else holds their names (as a full disk would refuse them)
-            for (int seq = 2; seq <= 4; seq++) {
+            for (int seq = 2; seq <= 12; seq++) {
                 Path blocker = dir.resolve(String.format("journal-%010d.log", seq));
                 if (!Files.exists(blocker)) {
                     Files.createDirectories(blocker.resolve("blocker"));
