@@ -1,6 +1,5 @@
 package dev.sockq.daemon;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /** A growable byte array for reply bytes; ASCII appends avoid String.getBytes on the hot path. */
@@ -50,10 +49,6 @@ final class ReplyBuffer {
         System.arraycopy(b, 0, bytes, size, b.length);
         size += b.length;
         return this;
-    }
-
-    ReplyBuffer utf8(String s) {
-        return raw(s.getBytes(StandardCharsets.UTF_8));
     }
 
     byte[] take() {

@@ -503,11 +503,6 @@ public final class Journal implements Durability, AutoCloseable {
         }
     }
 
-    /** Number of segment files (for tests and stats). */
-    public int segmentCount() {
-        return segments.size();
-    }
-
     /** Finishes queued writes, forces them to disk and releases the folder. */
     @Override
     public void close() throws IOException {

@@ -10,8 +10,6 @@ import java.nio.file.Path;
  * @param salvage      start even if a segment is corrupt in the middle, dropping its unreadable rest
  */
 public record JournalOptions(Path dir, Fsync fsync, long fsyncEveryMs, long segmentSize, boolean salvage) {
-    public static final long DEFAULT_SEGMENT_SIZE = 4L << 20;
-
     /** When writes reach the disk. */
     public enum Fsync {
         /** Replies wait for fsync; many clients share each one (group commit). */
