@@ -9,6 +9,7 @@ import dev.sockq.journal.JournalOptions;
 import dev.sockq.net.UdpOptions;
 import dev.sockq.net.UdpServerVerticle;
 import dev.sockq.ops.DatagramCounters;
+import dev.sockq.ops.OpsVerticle;
 import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -32,6 +33,9 @@ public final class SockqServer {
     private final DatagramCounters datagrams = new DatagramCounters();
     private int tcpPort = -1;
     private int udpPort = -1;
+    private int httpPort = -1;
+    /** Sockets bound and journal recovered, and not stopping (/ready). */
+    private volatile boolean ready;
 
     public SockqServer(Vertx vertx, SockqConfig config) {
         this.vertx = vertx;
@@ -64,11 +68,33 @@ public final class SockqServer {
                             new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(deployments::add);
                 })
                 .compose(v -> startUdp())
+                .compose(v -> startOps())
                 .map(v -> {
+                    ready = true;
+                    if (httpPort >= 0) {
+                        log.info("sockq ops http={}:{} (/health /ready /metrics)", config.host(), httpPort);
+                    }
                     log.info("sockq listening tcp={}:{} udp={}", config.host(), tcpPort,
                             udpPort < 0 ? "disabled" : config.host() + ":" + udpPort);
                     return this;
                 });
+    }
+
+    private Future<Void> startOps() {
+        if (config.httpPort() < 0) {
+            return Future.succeededFuture();
+        }
+        OpsVerticle ops = new OpsVerticle(config.host(), config.httpPort(), () -> ready, datagrams);
+        return vertx.deployVerticle(ops).map(id -> {
+            deployments.add(id);
+            httpPort = ops.actualPort();
+            return null;
+        });
+    }
+
+    /** The HTTP operations port actually bound, or -1 if disabled. */
+    public int httpPort() {
+        return httpPort;
     }
 
     private Future<Void> startUdp() {
@@ -122,6 +148,7 @@ public final class SockqServer {
     }
 
     public Future<Void> stop() {
+        ready = false;
         List<Future<Void>> undeploys = new ArrayList<>();
         for (int i = deployments.size() - 1; i >= 0; i--) {
             undeploys.add(vertx.undeploy(deployments.get(i)));

@@ -8,7 +8,10 @@ public final class Addresses {
     public static final String DAEMON_SESSIONS = "sockq.daemon.sessions";
     /** Datagram puts from the UDP verticles to the daemon (local request/reply, {@link DatagramPut}). */
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
-    /** Operator commands to the daemon (local): the string "drain" enters drain mode. */
+    /**
+     * Operator commands to the daemon (local): "drain" enters drain mode; a request "snapshot"
+     * is answered with a {@link dev.sockq.daemon.Snapshot} of its counters.
+     */
     public static final String DAEMON_CONTROL = "sockq.daemon.control";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
@@ -23,6 +26,7 @@ public final class Addresses {
             bus.registerDefaultCodec(SessionOutput.class, new LocalCodec<>(SessionOutput.class));
             bus.registerDefaultCodec(DatagramPut.class, new LocalCodec<>(DatagramPut.class));
             bus.registerDefaultCodec(DatagramReply.class, new LocalCodec<>(DatagramReply.class));
+            bus.registerDefaultCodec(dev.sockq.daemon.Snapshot.class, new LocalCodec<>(dev.sockq.daemon.Snapshot.class));
         } catch (IllegalStateException alreadyRegistered) {
             // a second server in the same Vert.x (tests) shares the codecs
         }

@@ -6,6 +6,9 @@ import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.ServerInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -59,8 +62,14 @@ public final class Main implements Callable<Integer> {
     /** Starts the server and blocks until the JVM is asked to stop. */
     static int serve(ServeOptions o) {
         long started = System.nanoTime();
-        // epoll where available: faster sockets, and SO_REUSEPORT for several UDP instances
-        Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+        // epoll where available: faster sockets, and SO_REUSEPORT for several UDP instances;
+        // Micrometer for the Vert.x and JVM meters that /metrics adds to sockq's own
+        Vertx vertx = Vertx.builder()
+                .with(new VertxOptions().setPreferNativeTransport(true)
+                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+                .withMetrics(new MicrometerMetricsFactory())
+                .build();
         SockqConfig config;
         try {
             config = ConfigLoader.load(vertx, o.configFile, o.toJson()).await();

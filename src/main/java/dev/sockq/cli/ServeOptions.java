@@ -42,6 +42,9 @@ public final class ServeOptions {
     @Option(names = {"-z", "--max-job-size"}, paramLabel = "BYTES", description = "largest job body (default 65535)")
     Long maxJobSize;
 
+    @Option(names = "--http-port", paramLabel = "N", description = "HTTP port for /health, /ready, /metrics (default 11380; -1 disables)")
+    Integer httpPort;
+
     @Option(names = "--tcp-instances", paramLabel = "N", description = "TCP verticle instances (default 1)")
     Integer tcpInstances;
 
@@ -85,6 +88,7 @@ public final class ServeOptions {
         put(j, Key.MAX_DATAGRAM_SIZE, maxDatagramSize);
         put(j, Key.JOURNAL_SEGMENT_SIZE, journalSegmentSize);
         put(j, Key.SALVAGE, salvage);
+        put(j, Key.HTTP_PORT, httpPort);
         put(j, Key.UDP_REPLIES, noUdpReplies ? Boolean.FALSE : null);
         put(j, Key.UDP_DEDUPE_WINDOW, udpDedupeWindow);
         put(j, Key.UDP_DEDUPE_MAX, udpDedupeMax);

@@ -23,7 +23,8 @@ public record SockqConfig(
         long udpDedupeWindowSec,
         int udpDedupeMax,
         long journalSegmentSize,
-        boolean salvage) {
+        boolean salvage,
+        int httpPort) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -46,7 +47,8 @@ public record SockqConfig(
         UDP_DEDUPE_WINDOW("udpDedupeWindow", 60),
         UDP_DEDUPE_MAX("udpDedupeMax", 100_000),
         JOURNAL_SEGMENT_SIZE("journalSegmentSize", 4L << 20),
-        SALVAGE("salvage", false);
+        SALVAGE("salvage", false),
+        HTTP_PORT("httpPort", 11380);
 
         public final String json;
         public final Object defaultValue;
@@ -90,7 +92,8 @@ public record SockqConfig(
                 longOf(j, Key.UDP_DEDUPE_WINDOW),
                 intOf(j, Key.UDP_DEDUPE_MAX),
                 longOf(j, Key.JOURNAL_SEGMENT_SIZE),
-                boolOf(j, Key.SALVAGE));
+                boolOf(j, Key.SALVAGE),
+                intOf(j, Key.HTTP_PORT));
         c.validate();
         return c;
     }
@@ -116,6 +119,9 @@ public record SockqConfig(
         }
         if (udpDedupeWindowSec < 0 || udpDedupeMax < 0) {
             throw new IllegalArgumentException("udpDedupeWindow and udpDedupeMax must not be negative");
+        }
+        if (httpPort < -1 || httpPort > 65535) {
+            throw new IllegalArgumentException("httpPort must be -1..65535, got " + httpPort);
         }
         if (journalSegmentSize < 4096) {
             throw new IllegalArgumentException("journalSegmentSize must be at least 4096, got " + journalSegmentSize);

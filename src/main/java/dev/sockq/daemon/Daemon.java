@@ -857,6 +857,23 @@ public final class Daemon {
         }
     }
 
+    /** The counters for metrics; cheap enough to take on every scrape. */
+    public Snapshot snapshot() {
+        List<Snapshot.TubeCounts> tubeCounts = new ArrayList<>(tubes.size());
+        for (Tube t : tubes) {
+            tubeCounts.add(new Snapshot.TubeCounts(t.name, t.ready.size(), t.reserved, t.delayed.size(),
+                    t.buried.size(), t.waiting.size()));
+        }
+        Map<String, Long> commands = new java.util.LinkedHashMap<>();
+        for (Op op : Op.values()) {
+            if (op != Op.ERROR) {
+                commands.put(op.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), opCounts[op.ordinal()]);
+            }
+        }
+        return new Snapshot(tubeCounts, commands, jobTimeouts, sessions.size(), totalConnections, totalJobs,
+                waitingCount, draining, durability.metrics());
+    }
+
     Counters counters() {
         Counters c = new Counters();
         c.urgent = urgentCount;

@@ -67,6 +67,8 @@ public final class DaemonVerticle extends VerticleBase {
             if ("drain".equals(m.body())) {
                 daemon.setDraining(true);
                 log.info("drain mode: new jobs are refused with DRAINING");
+            } else if ("snapshot".equals(m.body())) {
+                m.reply(daemon.snapshot());
             }
         });
         return Future.all(sessions.completion(), datagrams.completion(), control.completion());

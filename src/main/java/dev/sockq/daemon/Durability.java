@@ -26,6 +26,11 @@ public interface Durability {
                 + "binlog-max-size: 0\n";
     }
 
+    /** Counters for metrics (e.g. records written); empty when nothing is kept. */
+    default java.util.Map<String, Long> metrics() {
+        return java.util.Map.of();
+    }
+
     /** Keeps nothing: jobs live in memory only. */
     Durability NONE = new Durability() {
         public boolean canAccept(int bodyBytes) {

@@ -247,6 +247,15 @@ public final class Journal implements Durability, AutoCloseable {
                 + "binlog-max-size: " + segmentSize + "\n";
     }
 
+    @Override
+    public Map<String, Long> metrics() {
+        long bytes = 0;
+        for (Segment s : segments) {
+            bytes += s.size;
+        }
+        return Map.of("records", appended, "migrated", migrated, "files", (long) segments.size(), "bytes", bytes);
+    }
+
     private void appendJob(byte[] record, long id) {
         Segment s = append(record);
         Anchor old = anchors.put(id, new Anchor(s, record.length));

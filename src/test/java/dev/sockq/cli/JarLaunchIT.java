@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** `java -jar target/sockq.jar` as users run it: options, config layering, exit codes, clean stop. */
 class JarLaunchIT {
     private static final Pattern LISTENING = Pattern.compile("sockq listening tcp=([^ ]+):(\\d+) udp=(\\S+)");
+    private static final Pattern OPS = Pattern.compile("sockq ops http=[^ ]+:(\\d+)");
     private final List<Process> processes = new ArrayList<>();
 
     @TempDir
@@ -106,7 +107,27 @@ class JarLaunchIT {
         assertTrue(help.contains("--max-job-size") && help.contains("-l, --host"), help);
     }
 
-    private record Launched(Process process, String host, int port) {
+    private record Launched(Process process, String host, int port, int httpPort) {
+    }
+
+    @Test
+    void opsEndpointsServeHealthReadinessAndMetricsWithJvmMeters() throws Exception {
+        Launched l = launch(Map.of(), "-p", "0", "--in-memory");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + l.httpPort + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertEquals(200, get.apply("/health").statusCode());
+        assertEquals(200, get.apply("/ready").statusCode());
+        String metrics = get.apply("/metrics").body();
+        assertTrue(metrics.contains("\nsockq_commands_total{command=\"put\"} 0\n"), metrics);
+        assertTrue(metrics.contains("\njvm_memory_used_bytes"), "JVM meters through vertx-micrometer-metrics");
     }
 
     private static String maxJobSize(Launched l) throws IOException {
@@ -135,12 +156,17 @@ class JarLaunchIT {
         reader.setDaemon(true);
         reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int httpPort = -1;
         while (System.nanoTime() < deadline) {
             String line = lines.poll(100, TimeUnit.MILLISECONDS);
             if (line != null) {
+                Matcher ops = OPS.matcher(line);
+                if (ops.find()) {
+                    httpPort = Integer.parseInt(ops.group(1));
+                }
                 Matcher m = LISTENING.matcher(line);
                 if (m.find()) {
-                    return new Launched(p, m.group(1), Integer.parseInt(m.group(2)));
+                    return new Launched(p, m.group(1), Integer.parseInt(m.group(2)), httpPort);
                 }
             } else if (!p.isAlive()) {
                 fail("sockq exited with " + p.exitValue() + " before listening: " + lines);
@@ -154,6 +180,7 @@ class JarLaunchIT {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "sockq.jar").toAbsolutePath().toString()));
         cmd.addAll(List.of(args));
+        cmd.addAll(List.of("--http-port", "0")); // several servers in one run: no fixed port
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("SOCKQ_"));
         pb.environment().putAll(env);

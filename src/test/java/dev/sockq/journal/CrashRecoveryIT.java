@@ -113,7 +113,7 @@ class CrashRecoveryIT {
     private int launch() throws Exception {
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", Path.of("target", "sockq.jar").toAbsolutePath().toString(),
-                "-p", "0", "--udp-port", "-1", "-b", dir.toString());
+                "-p", "0", "--udp-port", "-1", "--http-port", "-1", "-b", dir.toString());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("SOCKQ_"));
         Process p = pb.start();

@@ -19,7 +19,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts in a Vert.x the test already has (e.g. injected by VertxExtension). */
     public static TestServer start(Vertx vertx, JsonObject overrides) {
-        JsonObject conf = new JsonObject().put("port", 0).put("inMemory", true).mergeIn(overrides);
+        JsonObject conf = new JsonObject().put("port", 0).put("inMemory", true).put("httpPort", -1)
+                .mergeIn(overrides);
         SockqServer server = new SockqServer(vertx, SockqConfig.from(conf));
         server.start().await();
         return new TestServer(vertx, server, false);
@@ -38,6 +39,10 @@ public final class TestServer implements AutoCloseable {
 
     public int port() {
         return server.tcpPort();
+    }
+
+    public int httpPort() {
+        return server.httpPort();
     }
 
     public int udpPort() {

@@ -1,0 +1,93 @@
+package dev.sockq.ops;
+
+import dev.sockq.support.RawClient;
+import dev.sockq.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** /health, /ready and /metrics over real HTTP, with the metrics parsed and checked to follow traffic. */
+class OpsEndpointsTest {
+    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*})?) (\\S+)$");
+    private final HttpClient http = HttpClient.newHttpClient();
+    private TestServer server;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(new JsonObject().put("httpPort", 0));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void healthAndReadiness() throws Exception {
+        HttpResponse<String> health = get("/health");
+        assertEquals(200, health.statusCode());
+        assertEquals("UP", new JsonObject(health.body()).getString("status"));
+        HttpResponse<String> ready = get("/ready");
+        assertEquals(200, ready.statusCode());
+        assertEquals("READY", new JsonObject(ready.body()).getString("status"));
+        assertEquals(404, get("/nope").statusCode());
+    }
+
+    @Test
+    void metricsAreValidPrometheusTextAndFollowTraffic() throws Exception {
+        Map<String, Double> before = scrape();
+        assertEquals(0.0, before.get("sockq_commands_total{command=\"put\"}"));
+        try (RawClient c = server.client()) {
+            for (int i = 0; i < 3; i++) {
+                c.call("put 0 0 60 1\r\nx\r\n");
+            }
+            c.call("use other\r\n");
+            c.call("put 0 100 60 1\r\ny\r\n");
+            c.call("reserve\r\n");
+            Map<String, Double> after = scrape();
+            assertEquals(4.0, after.get("sockq_commands_total{command=\"put\"}"));
+            assertEquals(1.0, after.get("sockq_commands_total{command=\"reserve\"}"));
+            assertEquals(2.0, after.get("sockq_jobs{tube=\"default\",state=\"ready\"}"));
+            assertEquals(1.0, after.get("sockq_jobs{tube=\"default\",state=\"reserved\"}"));
+            assertEquals(1.0, after.get("sockq_jobs{tube=\"other\",state=\"delayed\"}"));
+            assertEquals(1.0, after.get("sockq_connections"));
+            assertEquals(4.0, after.get("sockq_jobs_created_total"));
+        }
+    }
+
+    /** Parses the exposition format strictly: every line is a comment or `name{labels} value`. */
+    private Map<String, Double> scrape() throws IOException, InterruptedException {
+        HttpResponse<String> r = get("/metrics");
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
+        Map<String, Double> samples = new HashMap<>();
+        for (String line : r.body().split("\n")) {
+            if (line.isEmpty() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+                continue;
+            }
+            Matcher m = SAMPLE.matcher(line);
+            assertTrue(m.matches(), "not a Prometheus sample: " + line);
+            samples.put(m.group(1), Double.parseDouble(m.group(2)));
+        }
+        return samples;
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
