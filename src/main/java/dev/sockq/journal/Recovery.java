@@ -55,8 +55,14 @@ final class Recovery {
                 lastWithData = i;
             }
         }
+        long lastLog = System.nanoTime();
         for (int i = 0; i < files.size(); i++) {
             r.readSegment(files.get(i), i >= lastWithData, salvage);
+            if (System.nanoTime() - lastLog > 1_000_000_000L) { // long recoveries say how far they are
+                lastLog = System.nanoTime();
+                log.info("journal: replayed {} of {} files ({} records, {} live jobs so far)", i + 1, files.size(),
+                        r.records, r.jobs.size());
+            }
         }
         return r;
     }

@@ -46,7 +46,7 @@ class CrashRecoveryIT {
         Set<Long> deleteSent = ConcurrentHashMap.newKeySet();
         int port = launch();
         for (int round = 1; round <= 3; round++) {
-            loadThenKill(port, acknowledged, deleted, deleteSent);
+            loadThenKill(port, acknowledged, deleted, deleteSent, false);
             port = launch(); // recovers what the killed daemon acknowledged
             try (RawClient c = new RawClient(port)) {
                 for (Map.Entry<Long, String> e : acknowledged.entrySet()) {
@@ -67,8 +67,28 @@ class CrashRecoveryIT {
         }
     }
 
-    private void loadThenKill(int port, Map<Long, String> acknowledged, Set<Long> deleted, Set<Long> deleteSent)
-            throws Exception {
+    @Test
+    void sigtermUnderLoadExitsZeroAndLosesNothingAcknowledged() throws Exception {
+        Map<Long, String> acknowledged = new ConcurrentHashMap<>();
+        Set<Long> deleted = ConcurrentHashMap.newKeySet();
+        Set<Long> deleteSent = ConcurrentHashMap.newKeySet();
+        loadThenKill(launch(), acknowledged, deleted, deleteSent, true);
+        try (RawClient c = new RawClient(launch())) {
+            for (Map.Entry<Long, String> e : acknowledged.entrySet()) {
+                String r = c.call("peek " + e.getKey() + "\r\n");
+                if (deleted.contains(e.getKey())) {
+                    assertEquals("NOT_FOUND\r\n", r, "acknowledged delete of " + e.getKey() + " came back");
+                } else if (deleteSent.contains(e.getKey()) && r.equals("NOT_FOUND\r\n")) {
+                    continue; // deleted while stopping, before the client heard DELETED
+                } else {
+                    assertEquals("FOUND " + e.getKey() + " " + e.getValue().length() + "\r\n" + e.getValue() + "\r\n", r);
+                }
+            }
+        }
+    }
+
+    private void loadThenKill(int port, Map<Long, String> acknowledged, Set<Long> deleted, Set<Long> deleteSent,
+                              boolean sigterm) throws Exception {
         int before = acknowledged.size();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
@@ -101,8 +121,14 @@ class CrashRecoveryIT {
                 && (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(1500) || acknowledged.size() - before < 300)) {
             Thread.sleep(10); // waiting for the load to build up: nothing to poll for
         }
-        processes.get(0).destroyForcibly(); // SIGKILL, mid-load
-        processes.get(0).waitFor(10, TimeUnit.SECONDS);
+        if (sigterm) {
+            processes.get(0).destroy(); // SIGTERM, mid-load: a clean stop
+            assertTrue(processes.get(0).waitFor(30, TimeUnit.SECONDS), "stopped");
+            assertEquals(0, processes.get(0).exitValue());
+        } else {
+            processes.get(0).destroyForcibly(); // SIGKILL, mid-load
+            processes.get(0).waitFor(10, TimeUnit.SECONDS);
+        }
         stop.set(true);
         for (Thread c : clients) {
             c.join(10_000);
