@@ -20,9 +20,9 @@ RUN cd /tmp && sh -c 'java -XX:ArchiveClassesAtExit=/opt/sockq/sockq.jsa -jar /o
 USER sockq
 VOLUME /data
 EXPOSE 11300/tcp 11300/udp 11380/tcp
-# No curl in the image: the jar's own client asks the daemon for its stats.
+# No curl in the image: the jar's own `health` command asks /ready on the ops port.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=20s \
-  CMD ["java", "-XX:TieredStopAtLevel=1", "-jar", "/opt/sockq/sockq.jar", "stats", "--server", "127.0.0.1:11300"]
+  CMD ["java", "-XX:TieredStopAtLevel=1", "-jar", "/opt/sockq/sockq.jar", "health", "--http", "127.0.0.1:11380"]
 # Inside a container the published port must listen on all interfaces.
 ENV SOCKQ_HOST=0.0.0.0 SOCKQ_DATA_DIR=/data
 ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/sockq/sockq.jsa", "-jar", "/opt/sockq/sockq.jar"]

@@ -36,6 +36,7 @@ public final class SockqServer {
     private int httpPort = -1;
     /** Sockets bound and journal recovered, and not stopping (/ready). */
     private volatile boolean ready;
+    private String opsDeployment;
 
     public SockqServer(Vertx vertx, SockqConfig config) {
         this.vertx = vertx;
@@ -48,7 +49,10 @@ public final class SockqServer {
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
                 config.udpDedupeMax(), journal, datagrams::yaml);
-        return vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker)
+        // The ops port comes first and goes last, so /ready answers 503 through a long journal
+        // replay and through shutdown instead of refusing connections.
+        return startOps()
+                .compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
                 .compose(id -> {
                     deployments.add(id);
                     // Bind the first instance, then put the others on the port it got (port 0 case).
@@ -68,12 +72,8 @@ public final class SockqServer {
                             new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(deployments::add);
                 })
                 .compose(v -> startUdp())
-                .compose(v -> startOps())
                 .map(v -> {
                     ready = true;
-                    if (httpPort >= 0) {
-                        log.info("sockq ops http={}:{} (/health /ready /metrics)", config.host(), httpPort);
-                    }
                     log.info("sockq listening tcp={}:{} udp={}", config.host(), tcpPort,
                             udpPort < 0 ? "disabled" : config.host() + ":" + udpPort);
                     return this;
@@ -86,8 +86,9 @@ public final class SockqServer {
         }
         OpsVerticle ops = new OpsVerticle(config.host(), config.httpPort(), () -> ready, datagrams);
         return vertx.deployVerticle(ops).map(id -> {
-            deployments.add(id);
+            opsDeployment = id;
             httpPort = ops.actualPort();
+            log.info("sockq ops http={}:{} (/health /ready /metrics)", config.host(), httpPort);
             return null;
         });
     }
@@ -134,7 +135,8 @@ public final class SockqServer {
     }
 
     private TcpOptions tcpOptions(int port) {
-        return new TcpOptions(config.host(), port, config.maxJobSize(), TcpOptions.DEFAULT_MAX_IN_FLIGHT);
+        return new TcpOptions(config.host(), port, config.maxJobSize(), TcpOptions.DEFAULT_MAX_IN_FLIGHT,
+                config.shutdownTimeoutSec() * 1000);
     }
 
     /** beanstalkd's drain mode (SIGUSR1): puts answer DRAINING from now on. */
@@ -149,11 +151,16 @@ public final class SockqServer {
 
     public Future<Void> stop() {
         ready = false;
-        List<Future<Void>> undeploys = new ArrayList<>();
+        Future<Void> chain = Future.succeededFuture();
+        // sockets first (they finish their commands), then the daemon (it flushes the journal)
         for (int i = deployments.size() - 1; i >= 0; i--) {
-            undeploys.add(vertx.undeploy(deployments.get(i)));
+            String id = deployments.get(i);
+            chain = chain.compose(v -> vertx.undeploy(id));
         }
         deployments.clear();
-        return Future.all(undeploys).mapEmpty();
+        String ops = opsDeployment;
+        opsDeployment = null;
+        return ops == null ? chain : chain.eventually(() -> vertx.undeploy(ops));
     }
+
 }

@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
 /** Entry point of the jar: `serve` (the default) and the client subcommands. */
 @Command(name = "sockq", description = "A message-queue daemon for sockets (beanstalkd protocol).",
         subcommands = {Main.Serve.class, PutCommand.class, ReserveCommand.class, DeleteCommand.class, KickCommand.class,
-            PeekCommand.class, StatsCommand.class, TubesCommand.class, BenchCommand.class})
+            PeekCommand.class, StatsCommand.class, TubesCommand.class, HealthCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 

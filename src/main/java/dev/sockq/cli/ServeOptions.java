@@ -45,6 +45,9 @@ public final class ServeOptions {
     @Option(names = "--http-port", paramLabel = "N", description = "HTTP port for /health, /ready, /metrics (default 11380; -1 disables)")
     Integer httpPort;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", description = "on SIGTERM, how long connections may finish their commands (default 10)")
+    Long shutdownTimeout;
+
     @Option(names = "--tcp-instances", paramLabel = "N", description = "TCP verticle instances (default 1)")
     Integer tcpInstances;
 
@@ -89,6 +92,7 @@ public final class ServeOptions {
         put(j, Key.JOURNAL_SEGMENT_SIZE, journalSegmentSize);
         put(j, Key.SALVAGE, salvage);
         put(j, Key.HTTP_PORT, httpPort);
+        put(j, Key.SHUTDOWN_TIMEOUT, shutdownTimeout);
         put(j, Key.UDP_REPLIES, noUdpReplies ? Boolean.FALSE : null);
         put(j, Key.UDP_DEDUPE_WINDOW, udpDedupeWindow);
         put(j, Key.UDP_DEDUPE_MAX, udpDedupeMax);

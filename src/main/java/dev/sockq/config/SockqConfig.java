@@ -24,7 +24,8 @@ public record SockqConfig(
         int udpDedupeMax,
         long journalSegmentSize,
         boolean salvage,
-        int httpPort) {
+        int httpPort,
+        long shutdownTimeoutSec) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -48,7 +49,8 @@ public record SockqConfig(
         UDP_DEDUPE_MAX("udpDedupeMax", 100_000),
         JOURNAL_SEGMENT_SIZE("journalSegmentSize", 4L << 20),
         SALVAGE("salvage", false),
-        HTTP_PORT("httpPort", 11380);
+        HTTP_PORT("httpPort", 11380),
+        SHUTDOWN_TIMEOUT("shutdownTimeout", 10);
 
         public final String json;
         public final Object defaultValue;
@@ -93,7 +95,8 @@ public record SockqConfig(
                 intOf(j, Key.UDP_DEDUPE_MAX),
                 longOf(j, Key.JOURNAL_SEGMENT_SIZE),
                 boolOf(j, Key.SALVAGE),
-                intOf(j, Key.HTTP_PORT));
+                intOf(j, Key.HTTP_PORT),
+                longOf(j, Key.SHUTDOWN_TIMEOUT));
         c.validate();
         return c;
     }
@@ -119,6 +122,9 @@ public record SockqConfig(
         }
         if (udpDedupeWindowSec < 0 || udpDedupeMax < 0) {
             throw new IllegalArgumentException("udpDedupeWindow and udpDedupeMax must not be negative");
+        }
+        if (shutdownTimeoutSec < 0) {
+            throw new IllegalArgumentException("shutdownTimeout must not be negative, got " + shutdownTimeoutSec);
         }
         if (httpPort < -1 || httpPort > 65535) {
             throw new IllegalArgumentException("httpPort must be -1..65535, got " + httpPort);

@@ -57,6 +57,7 @@ public final class DaemonVerticle extends VerticleBase {
             daemon.continueIdsAfter(journal.maxRecoveredId());
             daemon.setDurability(journal);
             journal.attach(daemon::image, daemon::highestJobId);
+            journal.observeFsyncs(dev.sockq.ops.JournalMetrics.fsyncTimer());
             if (options.journal().fsync() == dev.sockq.journal.JournalOptions.Fsync.INTERVAL) {
                 fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
             }

@@ -71,6 +71,10 @@ public final class Journal implements Durability, AutoCloseable {
     private final long maxRecoveredId;
     private LongFunction<JobImage> images = id -> null;
     private java.util.function.LongSupplier highestId = () -> 0;
+    /** Told each fsync's duration in nanoseconds, on the writer thread (for the latency histogram). */
+    private volatile java.util.function.LongConsumer fsyncObserver = nanos -> { };
+    private long compactionSteps;
+    private final java.util.concurrent.atomic.AtomicLong filesDeleted = new java.util.concurrent.atomic.AtomicLong();
 
     /** Bytes for consecutive positions of one segment, written with one call. */
     private static final class Chunk {
@@ -253,7 +257,8 @@ public final class Journal implements Durability, AutoCloseable {
         for (Segment s : segments) {
             bytes += s.size;
         }
-        return Map.of("records", appended, "migrated", migrated, "files", (long) segments.size(), "bytes", bytes);
+        return Map.of("records", appended, "migrated", migrated, "files", (long) segments.size(), "bytes", bytes,
+                "compactionSteps", compactionSteps, "filesDeleted", filesDeleted.get());
     }
 
     private void appendJob(byte[] record, long id) {
@@ -335,9 +340,15 @@ public final class Journal implements Durability, AutoCloseable {
         });
     }
 
+    /** Observes each fsync's duration (nanoseconds, called on the writer thread). */
+    public void observeFsyncs(java.util.function.LongConsumer observer) {
+        this.fsyncObserver = observer;
+    }
+
     /** Forces written records to disk now (the MS policy's timer). */
     public void forceAsync() {
         writer.execute(() -> {
+            long started = System.nanoTime();
             for (FileChannel ch : channels.values()) {
                 try {
                     ch.force(false);
@@ -345,6 +356,7 @@ public final class Journal implements Durability, AutoCloseable {
                     log.error("journal: fsync failed: {}", e.toString());
                 }
             }
+            fsyncObserver.accept(System.nanoTime() - started);
         });
     }
 
@@ -360,9 +372,11 @@ public final class Journal implements Durability, AutoCloseable {
                     }
                 }
                 if (sync) {
+                    long started = System.nanoTime();
                     for (Chunk c : batch) {
                         channel(c.segment).force(false);
                     }
+                    fsyncObserver.accept(System.nanoTime() - started);
                 }
                 if (attempt > 0) {
                     log.warn("journal: writes succeed again after {} retries", attempt);
@@ -399,6 +413,7 @@ public final class Journal implements Durability, AutoCloseable {
             return;
         }
         Segment oldest = segments.peekFirst();
+        compactionSteps++;
         List<Long> ids = new ArrayList<>(MIGRATE_PER_STEP);
         Iterator<Long> it = oldest.anchored.iterator();
         while (ids.size() < MIGRATE_PER_STEP && it.hasNext()) {
@@ -483,6 +498,7 @@ public final class Journal implements Durability, AutoCloseable {
             }
             Files.deleteIfExists(s.path);
             syncFolder();
+            filesDeleted.incrementAndGet();
         } catch (IOException e) {
             log.warn("journal: cannot delete {}: {}", s.path, e.toString());
         }

@@ -2,7 +2,9 @@ package dev.sockq.net;
 
 import dev.sockq.bus.Command;
 import dev.sockq.bus.SessionInput;
+import dev.sockq.bus.Op;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.ops.CommandMetrics;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -22,18 +24,27 @@ final class TcpConnection {
     private final CommandFramer framer;
     private final int maxInFlight;
     private final Consumer<SessionInput> toDaemon;
+    private final CommandMetrics metrics;
+    /** Commands sent and not answered yet, oldest first: op and arrival time (answers come in order). */
+    private final Op[] inFlightOps;
+    private final long[] inFlightSince;
+    private int head;
     private int inFlight;
     private boolean paused;
     private boolean closed;
     private boolean inputEnded;
+    private boolean shuttingDown;
 
     TcpConnection(long sessionId, NetSocket socket, long maxJobSize, int maxInFlight,
-                  Consumer<SessionInput> toDaemon) {
+                  Consumer<SessionInput> toDaemon, CommandMetrics metrics) {
         this.sessionId = sessionId;
         this.socket = socket;
         this.framer = new CommandFramer(maxJobSize);
         this.maxInFlight = maxInFlight;
         this.toDaemon = toDaemon;
+        this.metrics = metrics;
+        this.inFlightOps = new Op[maxInFlight];
+        this.inFlightSince = new long[maxInFlight];
     }
 
     void start() {
@@ -53,11 +64,15 @@ final class TcpConnection {
         }
         ArrayList<Command> batch = null;
         Command c;
-        while (inFlight < maxInFlight && (c = framer.next()) != null) {
+        long now = System.nanoTime();
+        while (!shuttingDown && inFlight < maxInFlight && (c = framer.next()) != null) {
             if (batch == null) {
                 batch = new ArrayList<>(4);
             }
             batch.add(c);
+            int slot = (head + inFlight) % maxInFlight;
+            inFlightOps[slot] = c.op;
+            inFlightSince[slot] = now;
             inFlight++;
         }
         if (batch != null) {
@@ -77,7 +92,12 @@ final class TcpConnection {
         if (closed) {
             return;
         }
-        inFlight -= out.answered();
+        long now = System.nanoTime();
+        for (int i = 0; i < out.answered() && inFlight > 0; i++) {
+            metrics.record(inFlightOps[head], now - inFlightSince[head]);
+            head = (head + 1) % maxInFlight;
+            inFlight--;
+        }
         if (out.bytes().length > 0) {
             socket.write(Buffer.buffer(out.bytes()));
         }
@@ -90,6 +110,27 @@ final class TcpConnection {
             pump();
         }
         closeIfDone();
+        if (shuttingDown) {
+            closeIfIdle();
+        }
+    }
+
+    /**
+     * The server is stopping: read nothing more, and close once the commands already read are
+     * answered. A connection whose oldest open command is a reserve is only waiting for a job:
+     * it closes at once (a job handed to it meanwhile goes back to ready).
+     */
+    void onShutdown() {
+        shuttingDown = true;
+        socket.pause();
+        closeIfIdle();
+    }
+
+    private void closeIfIdle() {
+        if (!closed && (inFlight == 0 || inFlightOps[head] == Op.RESERVE || inFlightOps[head] == Op.RESERVE_WITH_TIMEOUT)) {
+            closed = true;
+            socket.close();
+        }
     }
 
     /** The client half-closed: answer what it sent, then close. */

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.internal.net.NetSocketInternal;
+import dev.sockq.ops.CommandMetrics;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -16,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,6 +35,9 @@ public final class TcpServerVerticle extends VerticleBase {
     private final Map<Long, TcpConnection> connections = new HashMap<>();
     private NetServer server;
     private String outputAddress;
+    private CommandMetrics metrics;
+    /** Set while stopping; completes when the last connection has closed. */
+    private io.vertx.core.Promise<Void> stopping;
 
     public TcpServerVerticle(TcpOptions options) {
         this.options = options;
@@ -46,6 +51,7 @@ public final class TcpServerVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Addresses.registerCodecs(vertx.eventBus());
+        metrics = CommandMetrics.fromVertx();
         outputAddress = Addresses.SESSION_OUTPUT_PREFIX + "tcp." + System.identityHashCode(this) + "." + SESSION_IDS.incrementAndGet();
         MessageConsumer<SessionOutput> consumer = vertx.eventBus().localConsumer(outputAddress, m -> {
             TcpConnection c = connections.get(m.body().sessionId());
@@ -62,14 +68,21 @@ public final class TcpServerVerticle extends VerticleBase {
     }
 
     private void accept(NetSocket socket) {
+        if (stopping != null) {
+            socket.close(); // stopping: accept nothing new
+            return;
+        }
         long id = SESSION_IDS.incrementAndGet();
-        TcpConnection c = new TcpConnection(id, socket, options.maxJobSize(), options.maxInFlight(), this::send);
+        TcpConnection c = new TcpConnection(id, socket, options.maxJobSize(), options.maxInFlight(), this::send, metrics);
         connections.put(id, c);
         send(SessionInput.open(id, outputAddress));
         socket.closeHandler(v -> {
             connections.remove(id);
             c.onClosed();
             send(SessionInput.close(id));
+            if (stopping != null && connections.isEmpty()) {
+                stopping.tryComplete();
+            }
         });
         socket.exceptionHandler(e -> log.debug("connection {}: {}", id, e.toString()));
         if (socket instanceof NetSocketInternal internal) {
@@ -89,8 +102,26 @@ public final class TcpServerVerticle extends VerticleBase {
         vertx.eventBus().send(Addresses.DAEMON_SESSIONS, in);
     }
 
+    /**
+     * Stops accepting, lets each connection finish the commands it has already sent (connections
+     * only waiting in reserve close at once), and closes what is left after the shutdown timeout.
+     */
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        if (server == null) {
+            return Future.succeededFuture();
+        }
+        stopping = io.vertx.core.Promise.promise();
+        if (connections.isEmpty()) {
+            stopping.tryComplete();
+        }
+        for (TcpConnection c : List.copyOf(connections.values())) {
+            c.onShutdown();
+        }
+        long timer = vertx.setTimer(Math.max(1, options.shutdownTimeoutMs()), t -> stopping.tryComplete());
+        return stopping.future().compose(v -> {
+            vertx.cancelTimer(timer);
+            return server.close(); // also closes any connection still open after the timeout
+        });
     }
 }

@@ -41,6 +41,10 @@ public final class PrometheusText {
             metric(b, "sockq_journal_migrated_total", "counter", "Records copied forward by compaction.",
                     s.journal().get("migrated"));
             metric(b, "sockq_journal_files", "gauge", "Journal files on disk.", s.journal().get("files"));
+            metric(b, "sockq_journal_compaction_steps_total", "counter", "Compaction steps (live jobs copied forward).",
+                    s.journal().get("compactionSteps"));
+            metric(b, "sockq_journal_files_deleted_total", "counter", "Journal files deleted once no live job needed them.",
+                    s.journal().get("filesDeleted"));
             metric(b, "sockq_journal_bytes", "gauge", "Bytes of journal files on disk (preallocated).",
                     s.journal().get("bytes"));
         }

@@ -56,6 +56,46 @@ class JarLaunchIT {
     }
 
     @Test
+    void readyAnswers503WhileTheJournalReplaysThen200AndTheHealthCommandSaysSo() throws Exception {
+        Launched first = launch(Map.of(), "-p", "0", "--fsync", "never", "-b", dir.resolve("big").toString());
+        Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target", "sockq.jar").toAbsolutePath().toString(), "bench", "--server", "127.0.0.1:" + first.port,
+                "--quiet", "--mode", "put", "-c", "20", "-d", "16", "-n", "300000").start();
+        assertTrue(bench.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, bench.exitValue());
+        first.process.destroyForcibly().waitFor();
+
+        // restart: the ops port opens first and says 503 until the 300,000 jobs are replayed
+        Process p = start(Map.of(), "-p", "0", "--fsync", "never", "-b", dir.resolve("big").toString());
+        BlockingQueue<String> lines = follow(p);
+        int httpPort = -1;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (httpPort < 0 && System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            Matcher m = line == null ? null : OPS.matcher(line);
+            if (m != null && m.find()) {
+                httpPort = Integer.parseInt(m.group(1));
+            }
+        }
+        assertTrue(httpPort > 0, "ops port logged");
+        java.util.Set<Integer> seen = new java.util.LinkedHashSet<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest ready = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + httpPort + "/ready")).build();
+        while (!seen.contains(200) && System.nanoTime() < deadline) {
+            seen.add(http.send(ready, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode());
+        }
+        assertTrue(seen.contains(503), "not ready while replaying: " + seen);
+        assertTrue(seen.contains(200), "ready after replay: " + seen);
+        // the image's health check: the jar's own `health` command
+        Process health = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", Path.of("target", "sockq.jar").toAbsolutePath().toString(), "health", "--http",
+                "127.0.0.1:" + httpPort).start();
+        assertTrue(health.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, health.exitValue());
+    }
+
+    @Test
     void sigtermStopsCleanlyWithExitZero() throws Exception {
         Launched l = launch(Map.of(), "-p", "0", "--in-memory");
         try (RawClient c = new RawClient(l.port)) {
@@ -112,7 +152,10 @@ class JarLaunchIT {
 
     @Test
     void opsEndpointsServeHealthReadinessAndMetricsWithJvmMeters() throws Exception {
-        Launched l = launch(Map.of(), "-p", "0", "--in-memory");
+        Launched l = launch(Map.of(), "-p", "0", "-b", dir.resolve("data").toString());
+        try (RawClient c = new RawClient(l.port)) {
+            assertEquals("INSERTED 1\r\n", c.call("put 0 0 60 1\r\nx\r\n"));
+        }
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
             try {
@@ -126,7 +169,9 @@ class JarLaunchIT {
         assertEquals(200, get.apply("/health").statusCode());
         assertEquals(200, get.apply("/ready").statusCode());
         String metrics = get.apply("/metrics").body();
-        assertTrue(metrics.contains("\nsockq_commands_total{command=\"put\"} 0\n"), metrics);
+        assertTrue(metrics.contains("\nsockq_commands_total{command=\"put\"} 1\n"), metrics);
+        assertTrue(metrics.contains("\nsockq_command_duration_seconds_count{command=\"put\"} 1"), "latency histogram");
+        assertTrue(metrics.contains("\nsockq_journal_fsync_duration_seconds_count "), "fsync histogram");
         assertTrue(metrics.contains("\njvm_memory_used_bytes"), "JVM meters through vertx-micrometer-metrics");
     }
 
@@ -138,6 +183,24 @@ class JarLaunchIT {
         } finally {
             l.process.destroyForcibly();
         }
+    }
+
+    /** The process's stderr lines, as they come. */
+    private static BlockingQueue<String> follow(Process p) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException ignored) {
+                // process gone
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return lines;
     }
 
     private Launched launch(Map<String, String> env, String... args) throws Exception {

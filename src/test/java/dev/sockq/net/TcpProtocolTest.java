@@ -283,6 +283,21 @@ class TcpProtocolTest {
         }
     }
 
+    @Test
+    void stoppingClosesWaitingAndIdleClientsWithoutWaitingForTheTimeout(Vertx vertx) throws Exception {
+        TestServer other = TestServer.start(vertx, new JsonObject().put("shutdownTimeout", 30));
+        try (RawClient waiting = other.client(); RawClient idle = other.client()) {
+            waiting.send("reserve\r\n");
+            assertEquals("USING default\r\n", idle.call("list-tube-used\r\n"));
+            assertTrue(waiting.silentFor(100));
+            long start = System.nanoTime();
+            other.close(); // stops accepting, lets connections finish, then stops the daemon
+            assertTrue(System.nanoTime() - start < 10_000_000_000L, "did not wait for the 30 s timeout");
+            assertTrue(waiting.closedByServer());
+            assertTrue(idle.closedByServer());
+        }
+    }
+
     private static void assertYamlLength(String okReply) {
         int eol = okReply.indexOf("\r\n");
         int n = Integer.parseInt(okReply.substring(3, eol));
