@@ -143,6 +143,44 @@ class ClientCommandsTest {
     }
 
     @Test
+    void worksAgainstDebiansBeanstalkdToo() throws Exception {
+        java.nio.file.Path beanstalkd = java.nio.file.Path.of("/usr/bin/beanstalkd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(beanstalkd), "beanstalkd is not installed");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Process bs = new ProcessBuilder(beanstalkd.toString(), "-l", "127.0.0.1", "-p", String.valueOf(port)).start();
+        try {
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                    break;
+                } catch (IOException notYet) {
+                    Thread.onSpinWait();
+                }
+            }
+            String server = "127.0.0.1:" + port;
+            out = new StringWriter();
+            CommandLine cl = new CommandLine(new Main());
+            cl.setOut(new PrintWriter(out, true));
+            assertEquals(0, cl.execute("put", "--server", server, "-t", "bs", "hello"));
+            assertEquals("1", out.toString().trim());
+            out.getBuffer().setLength(0);
+            assertEquals(0, cl.execute("tubes", "--server", server, "--json"));
+            assertTrue(new JsonArray(out.toString()).stream().anyMatch(t -> ((JsonObject) t).getString("tube").equals("bs")));
+            out.getBuffer().setLength(0);
+            assertEquals(0, cl.execute("reserve", "--server", server, "-t", "bs", "--timeout", "1", "--delete"));
+            assertEquals("hello", out.toString());
+            out.getBuffer().setLength(0);
+            assertEquals(0, cl.execute("stats", "--server", server, "--json"));
+            assertEquals(1L, new JsonObject(out.toString()).getLong("cmd-delete"));
+        } finally {
+            bs.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void cannotConnectIsExitThreeAndBadUsageIsTwo() throws IOException {
         int closedPort;
         try (ServerSocket s = new ServerSocket(0)) {

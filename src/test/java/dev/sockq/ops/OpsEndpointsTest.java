@@ -48,6 +48,28 @@ class OpsEndpointsTest {
     }
 
     @Test
+    void notReadyFromTheMomentItStops() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            TestServer s = TestServer.start(vertx, new JsonObject().put("httpPort", 0));
+            int port = s.httpPort();
+            assertEquals(200, get(port, "/ready").statusCode());
+            io.vertx.core.Future<Void> stopping = s.stopAsync();
+            // until the ops port itself goes (last), it must never say ready again
+            while (!stopping.isComplete()) {
+                try {
+                    assertEquals(503, get(port, "/ready").statusCode());
+                } catch (IOException closedOrClosing) {
+                    break; // the ops port went away: the last step of stopping
+                }
+            }
+            stopping.await();
+        } finally {
+            vertx.close().await();
+        }
+    }
+
+    @Test
     void metricsAreValidPrometheusTextAndFollowTraffic() throws Exception {
         Map<String, Double> before = scrape();
         assertEquals(0.0, before.get("sockq_commands_total{command=\"put\"}"));
@@ -87,7 +109,12 @@ class OpsEndpointsTest {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path)).build(),
+        return get(server.httpPort(), path);
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(java.time.Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -53,6 +53,11 @@ public final class TestServer implements AutoCloseable {
         return new RawClient(port());
     }
 
+    /** Starts stopping the server (its Vert.x stays up); completes when everything is undeployed. */
+    public io.vertx.core.Future<Void> stopAsync() {
+        return server.stop();
+    }
+
     public Vertx vertx() {
         return vertx;
     }
