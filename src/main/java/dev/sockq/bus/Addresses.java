@@ -1,5 +1,6 @@
 package dev.sockq.bus;
 
+import dev.sockq.daemon.Snapshot;
 import io.vertx.core.eventbus.EventBus;
 
 /** Every event-bus address sockq uses, in one place. */
@@ -10,7 +11,7 @@ public final class Addresses {
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
     /**
      * Operator commands to the daemon (local): "drain" enters drain mode; a request "snapshot"
-     * is answered with a {@link dev.sockq.daemon.Snapshot} of its counters.
+     * is answered with a {@link Snapshot} of its counters.
      */
     public static final String DAEMON_CONTROL = "sockq.daemon.control";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
@@ -26,7 +27,7 @@ public final class Addresses {
             bus.registerDefaultCodec(SessionOutput.class, new LocalCodec<>(SessionOutput.class));
             bus.registerDefaultCodec(DatagramPut.class, new LocalCodec<>(DatagramPut.class));
             bus.registerDefaultCodec(DatagramReply.class, new LocalCodec<>(DatagramReply.class));
-            bus.registerDefaultCodec(dev.sockq.daemon.Snapshot.class, new LocalCodec<>(dev.sockq.daemon.Snapshot.class));
+            bus.registerDefaultCodec(Snapshot.class, new LocalCodec<>(Snapshot.class));
         } catch (IllegalStateException alreadyRegistered) {
             // a second server in the same Vert.x (tests) shares the codecs
         }

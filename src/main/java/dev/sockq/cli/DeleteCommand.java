@@ -1,6 +1,7 @@
 package dev.sockq.cli;
 
 import dev.sockq.client.BeanstalkClient;
+import dev.sockq.client.BeanstalkException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +21,7 @@ final class DeleteCommand extends ClientCommand {
             try {
                 c.delete(id).await();
                 out.println("deleted " + id);
-            } catch (dev.sockq.client.BeanstalkException e) {
+            } catch (BeanstalkException e) {
                 spec.commandLine().getErr().println(id + ": " + e.reply());
                 code = NO;
             }

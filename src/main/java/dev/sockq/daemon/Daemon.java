@@ -10,8 +10,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -864,10 +866,10 @@ public final class Daemon {
             tubeCounts.add(new Snapshot.TubeCounts(t.name, t.ready.size(), t.reserved, t.delayed.size(),
                     t.buried.size(), t.waiting.size()));
         }
-        Map<String, Long> commands = new java.util.LinkedHashMap<>();
+        Map<String, Long> commands = new LinkedHashMap<>();
         for (Op op : Op.values()) {
             if (op != Op.ERROR) {
-                commands.put(op.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), opCounts[op.ordinal()]);
+                commands.put(op.name().toLowerCase(Locale.ROOT).replace('_', '-'), opCounts[op.ordinal()]);
             }
         }
         return new Snapshot(tubeCounts, commands, jobTimeouts, sessions.size(), totalConnections, totalJobs,

@@ -5,6 +5,8 @@ import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
 import dev.sockq.journal.Journal;
+import dev.sockq.journal.JournalOptions;
+import dev.sockq.ops.JournalMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -57,8 +59,8 @@ public final class DaemonVerticle extends VerticleBase {
             daemon.continueIdsAfter(journal.maxRecoveredId());
             daemon.setDurability(journal);
             journal.attach(daemon::image, daemon::highestJobId);
-            journal.observeFsyncs(dev.sockq.ops.JournalMetrics.fsyncTimer());
-            if (options.journal().fsync() == dev.sockq.journal.JournalOptions.Fsync.INTERVAL) {
+            journal.observeFsyncs(JournalMetrics.fsyncTimer());
+            if (options.journal().fsync() == JournalOptions.Fsync.INTERVAL) {
                 fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
             }
         }

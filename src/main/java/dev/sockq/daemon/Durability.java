@@ -1,5 +1,7 @@
 package dev.sockq.daemon;
 
+import java.util.Map;
+
 /**
  * Where the daemon records the state changes that must survive a restart (the journal), in
  * the order it makes them. Reservations, TTR timeouts and delays running out are not recorded:
@@ -27,8 +29,8 @@ public interface Durability {
     }
 
     /** Counters for metrics (e.g. records written); empty when nothing is kept. */
-    default java.util.Map<String, Long> metrics() {
-        return java.util.Map.of();
+    default Map<String, Long> metrics() {
+        return Map.of();
     }
 
     /** Keeps nothing: jobs live in memory only. */

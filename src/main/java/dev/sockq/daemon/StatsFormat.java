@@ -1,5 +1,7 @@
 package dev.sockq.daemon;
 
+import dev.sockq.bus.Op;
+
 import java.util.List;
 
 /** The YAML documents of stats, stats-tube, stats-job and the tube lists, laid out as beanstalkd 1.12 prints them. */
@@ -74,7 +76,7 @@ final class StatsFormat {
           .append("current-jobs-delayed: ").append(c.delayed).append('\n')
           .append("current-jobs-buried: ").append(c.buried).append('\n');
         for (String[] k : Daemon.STATS_OPS) {
-            sb.append(k[0]).append(": ").append(op[dev.sockq.bus.Op.valueOf(k[1]).ordinal()]).append('\n');
+            sb.append(k[0]).append(": ").append(op[Op.valueOf(k[1]).ordinal()]).append('\n');
         }
         sb.append("job-timeouts: ").append(c.jobTimeouts).append('\n')
           .append("total-jobs: ").append(c.totalJobs).append('\n')

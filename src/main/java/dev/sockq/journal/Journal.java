@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 
 /**
  * The write-ahead journal of one daemon: preallocated segment files of checksummed records.
@@ -70,9 +74,9 @@ public final class Journal implements Durability, AutoCloseable {
     private Recovery recovery;
     private final long maxRecoveredId;
     private LongFunction<JobImage> images = id -> null;
-    private java.util.function.LongSupplier highestId = () -> 0;
+    private LongSupplier highestId = () -> 0;
     /** Told each fsync's duration in nanoseconds, on the writer thread (for the latency histogram). */
-    private volatile java.util.function.LongConsumer fsyncObserver = nanos -> { };
+    private volatile LongConsumer fsyncObserver = nanos -> { };
     private long compactionSteps;
     private final java.util.concurrent.atomic.AtomicLong filesDeleted = new java.util.concurrent.atomic.AtomicLong();
 
@@ -90,7 +94,7 @@ public final class Journal implements Durability, AutoCloseable {
 
         void add(byte[] b) {
             if (length + b.length > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(length + b.length, bytes.length * 2));
+                bytes = Arrays.copyOf(bytes, Math.max(length + b.length, bytes.length * 2));
             }
             System.arraycopy(b, 0, bytes, length, b.length);
             length += b.length;
@@ -177,7 +181,7 @@ public final class Journal implements Durability, AutoCloseable {
      * Hands each job found at start to {@code sink} (the daemon's restore), once; each is
      * dropped from the journal's memory as it goes, so a large journal is not held twice.
      */
-    public void restoreInto(java.util.function.Consumer<JobImage> sink) {
+    public void restoreInto(Consumer<JobImage> sink) {
         long wallNow = System.currentTimeMillis();
         for (Iterator<Recovery.Recovered> it = recovery.jobs.values().iterator(); it.hasNext(); ) {
             Recovery.Recovered j = it.next();
@@ -202,7 +206,7 @@ public final class Journal implements Durability, AutoCloseable {
      * @param images    where compaction reads the current state of a live job it copies forward
      * @param highestId the highest job id issued so far, recorded at the start of every file
      */
-    public void attach(LongFunction<JobImage> images, java.util.function.LongSupplier highestId) {
+    public void attach(LongFunction<JobImage> images, LongSupplier highestId) {
         this.images = images;
         this.highestId = highestId;
     }
@@ -341,7 +345,7 @@ public final class Journal implements Durability, AutoCloseable {
     }
 
     /** Observes each fsync's duration (nanoseconds, called on the writer thread). */
-    public void observeFsyncs(java.util.function.LongConsumer observer) {
+    public void observeFsyncs(LongConsumer observer) {
         this.fsyncObserver = observer;
     }
 

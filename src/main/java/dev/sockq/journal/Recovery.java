@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -38,7 +39,7 @@ final class Recovery {
     }
 
     final List<Segment> segments = new ArrayList<>();
-    final Map<Long, Recovered> jobs = new java.util.HashMap<>();
+    final Map<Long, Recovered> jobs = new HashMap<>();
     long maxId;
     long records;
 
@@ -164,8 +165,8 @@ final class Recovery {
     }
 
     /** Where each live job's JOB record is; the journal keeps this map after recovery. */
-    final Map<Long, Anchor> anchors = new java.util.HashMap<>();
-    private final Map<String, String> names = new java.util.HashMap<>();
+    final Map<Long, Anchor> anchors = new HashMap<>();
+    private final Map<String, String> names = new HashMap<>();
 
     private void unanchor(long id) {
         Anchor a = anchors.remove(id);

@@ -1,6 +1,7 @@
 package dev.sockq.net;
 
 import dev.sockq.bus.Command;
+import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
 import io.vertx.core.buffer.Buffer;
 
@@ -114,7 +115,7 @@ public final class CommandFramer {
     }
 
     private Command onLine(Command c) {
-        if (c.op == dev.sockq.bus.Op.PUT) {
+        if (c.op == Op.PUT) {
             putHeader = c;
             body = new byte[(int) c.count];
             bodyRead = 0;
@@ -122,7 +123,7 @@ public final class CommandFramer {
             state = State.BODY;
             return next();
         }
-        if (c.op == dev.sockq.bus.Op.ERROR && c.count > 0) {
+        if (c.op == Op.ERROR && c.count > 0) {
             skipLeft = c.count;
             afterSkip = Command.failedPut(c.error);
             state = State.SKIP;

@@ -3,13 +3,14 @@ package dev.sockq.net;
 import dev.sockq.bus.Addresses;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
-import io.vertx.core.Future;
+import dev.sockq.ops.CommandMetrics;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.net.NetSocketInternal;
-import dev.sockq.ops.CommandMetrics;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -37,7 +38,7 @@ public final class TcpServerVerticle extends VerticleBase {
     private String outputAddress;
     private CommandMetrics metrics;
     /** Set while stopping; completes when the last connection has closed. */
-    private io.vertx.core.Promise<Void> stopping;
+    private Promise<Void> stopping;
 
     public TcpServerVerticle(TcpOptions options) {
         this.options = options;
@@ -111,7 +112,7 @@ public final class TcpServerVerticle extends VerticleBase {
         if (server == null) {
             return Future.succeededFuture();
         }
-        stopping = io.vertx.core.Promise.promise();
+        stopping = Promise.promise();
         if (connections.isEmpty()) {
             stopping.tryComplete();
         }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,7 +21,7 @@ public final class CommandMetrics {
             return;
         }
         for (Op op : Op.values()) {
-            String name = op == Op.ERROR ? "error" : op.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            String name = op == Op.ERROR ? "error" : op.name().toLowerCase(Locale.ROOT).replace('_', '-');
             timers[op.ordinal()] = Timer.builder("sockq.command.duration")
                     .description("Time from a command's arrival to its reply, by command")
                     .tag("command", name)
