@@ -64,7 +64,7 @@ public final class SockqServer {
                     });
                 })
                 .compose(port -> {
-                    if (config.tcpInstances() == 1) {
+                    if (config.tcpInstances() == 1 || unixSocket()) {
                         return Future.succeededFuture();
                     }
                     TcpOptions same = tcpOptions(port);
@@ -74,7 +74,7 @@ public final class SockqServer {
                 .compose(v -> startUdp())
                 .map(v -> {
                     ready = true;
-                    log.info("sockq listening tcp={}:{} udp={}", config.host(), tcpPort,
+                    log.info("sockq listening tcp={} udp={}", unixSocket() ? config.host() : config.host() + ":" + tcpPort,
                             udpPort < 0 ? "disabled" : config.host() + ":" + udpPort);
                     return this;
                 });
@@ -84,11 +84,12 @@ public final class SockqServer {
         if (config.httpPort() < 0) {
             return Future.succeededFuture();
         }
-        OpsVerticle ops = new OpsVerticle(config.host(), config.httpPort(), () -> ready, datagrams);
+        String host = unixSocket() ? "127.0.0.1" : config.host(); // HTTP needs an IP address
+        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams);
         return vertx.deployVerticle(ops).map(id -> {
             opsDeployment = id;
             httpPort = ops.actualPort();
-            log.info("sockq ops http={}:{} (/health /ready /metrics)", config.host(), httpPort);
+            log.info("sockq ops http={}:{} (/health /ready /metrics)", host, httpPort);
             return null;
         });
     }
@@ -98,9 +99,14 @@ public final class SockqServer {
         return httpPort;
     }
 
+    /** `-l unix:PATH`, as beanstalkd: the stream socket is a unix domain socket (and there is no UDP). */
+    private boolean unixSocket() {
+        return config.host().startsWith("unix:");
+    }
+
     private Future<Void> startUdp() {
         int port = config.udpPort() == SockqConfig.UDP_FOLLOWS_TCP ? tcpPort : config.udpPort();
-        if (port < 0) {
+        if (port < 0 || unixSocket()) {
             return Future.succeededFuture();
         }
         int instances = config.udpInstances();

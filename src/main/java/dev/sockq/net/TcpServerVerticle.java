@@ -14,9 +14,15 @@ import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +50,7 @@ public final class TcpServerVerticle extends VerticleBase {
         this.options = options;
     }
 
-    /** The bound port, once started. */
+    /** The bound port, once started (0 on a unix domain socket). */
     public int actualPort() {
         return server.actualPort();
     }
@@ -65,7 +71,25 @@ public final class TcpServerVerticle extends VerticleBase {
                 .setPort(options.port())
                 .setTcpNoDelay(true));
         server.connectHandler(this::accept);
+        // beanstalkd's `-l unix:PATH`: a unix domain socket instead of TCP (needs the native transport)
+        if (options.host().startsWith("unix:")) {
+            removeStaleSocket(Path.of(options.host().substring(5)));
+            return consumer.completion().compose(v ->
+                    server.listen(SocketAddress.domainSocketAddress(options.host().substring(5))));
+        }
         return consumer.completion().compose(v -> server.listen());
+    }
+
+    /** A socket file left by a process that was killed would make the bind fail, as beanstalkd knows. */
+    private static void removeStaleSocket(Path path) {
+        try {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+                    && Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            log.warn("cannot remove old socket file {}: {}", path, e.toString());
+        }
     }
 
     private void accept(NetSocket socket) {

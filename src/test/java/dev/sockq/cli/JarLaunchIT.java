@@ -96,6 +96,43 @@ class JarLaunchIT {
     }
 
     @Test
+    void listensOnAUnixDomainSocketLikeBeanstalkd() throws Exception {
+        Path socketPath = dir.resolve("sockq.sock");
+        // a socket file left behind by a killed server must not stop the next one
+        Process killed = start(Map.of(), "-l", "unix:" + socketPath, "--in-memory");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(socketPath) && System.nanoTime() < until) {
+            Thread.sleep(10); // waiting for another process to create a file: nothing to poll but the file
+        }
+        killed.destroyForcibly().waitFor();
+        assertTrue(Files.exists(socketPath), "stale socket file left");
+        Process p = start(Map.of(), "-l", "unix:" + socketPath, "--in-memory");
+        BlockingQueue<String> lines = follow(p);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        String listening = null;
+        while (listening == null && System.nanoTime() < deadline) {
+            String line = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (line != null && line.contains("sockq listening")) {
+                listening = line;
+            }
+        }
+        assertTrue(listening != null && listening.contains("tcp=unix:" + socketPath + " udp=disabled"), listening);
+        try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socketPath))) {
+            ch.write(java.nio.ByteBuffer.wrap("put 0 0 60 2\r\nhi\r\nreserve\r\n".getBytes(StandardCharsets.US_ASCII)));
+            String expected = "INSERTED 1\r\nRESERVED 1 2\r\nhi\r\n";
+            java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(expected.length());
+            while (in.hasRemaining() && ch.read(in) >= 0) {
+                // until the whole expected reply is in
+            }
+            assertEquals(expected, new String(in.array(), StandardCharsets.US_ASCII));
+        }
+        p.destroy();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+    }
+
+    @Test
     void sigtermStopsCleanlyWithExitZero() throws Exception {
         Launched l = launch(Map.of(), "-p", "0", "--in-memory");
         try (RawClient c = new RawClient(l.port)) {
