@@ -62,6 +62,9 @@ public final class Main implements Callable<Integer> {
     /** Starts the server and blocks until the JVM is asked to stop. */
     static int serve(ServeOptions o) {
         long started = System.nanoTime();
+        if (o.verbose.length > 0 && LoggerFactory.getLogger("dev.sockq") instanceof ch.qos.logback.classic.Logger sockqLog) {
+            sockqLog.setLevel(ch.qos.logback.classic.Level.DEBUG); // beanstalkd's -V: say more
+        }
         // epoll where available: faster sockets, and SO_REUSEPORT for several UDP instances;
         // Micrometer for the Vert.x and JVM meters that /metrics adds to sockq's own
         Vertx vertx = Vertx.builder()
