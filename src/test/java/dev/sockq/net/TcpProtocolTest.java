@@ -284,8 +284,9 @@ class TcpProtocolTest {
     }
 
     @Test
-    void stoppingClosesWaitingAndIdleClientsWithoutWaitingForTheTimeout(Vertx vertx) throws Exception {
-        TestServer other = TestServer.start(vertx, new JsonObject().put("shutdownTimeout", 30));
+    void stoppingClosesWaitingAndIdleClientsWithoutWaitingForTheTimeout() throws Exception {
+        // its own Vert.x: the daemon's event-bus addresses are per Vert.x, one server each
+        TestServer other = TestServer.start(new JsonObject().put("shutdownTimeout", 30));
         try (RawClient waiting = other.client(); RawClient idle = other.client()) {
             waiting.send("reserve\r\n");
             assertEquals("USING default\r\n", idle.call("list-tube-used\r\n"));
