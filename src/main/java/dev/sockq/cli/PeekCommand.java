@@ -2,59 +2,42 @@ package dev.sockq.cli;
 
 import dev.sockq.client.BeanstalkClient;
 import dev.sockq.client.Job;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 
-/** `sockq peek`: prints a job's body raw without reserving it: by id, or the next ready/delayed/buried one of a tube. */
-@Command(name = "peek", description = {"Print a job's body byte for byte without reserving it (the id goes to stderr as 'id: N'):",
-    "by ID, or the next ready (default), --delayed or --buried job of a tube."})
+/** `sockq peek`: prints a job's body without reserving it: by id, or the next ready/delayed/buried one of a tube. */
+@Command(name = "peek", description = "Print a job's body by ID, or the next --ready, --delayed or --buried job of a tube.")
 final class PeekCommand extends ClientCommand {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "the job to show")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID")
     Long id;
 
     @Option(names = {"-t", "--tube"}, defaultValue = "default", description = "tube (default: ${DEFAULT-VALUE})")
     String tube;
 
-    @ArgGroup(exclusive = true)
-    Which which;
+    @Option(names = "--ready")
+    boolean ready;
 
-    static final class Which {
-        @Option(names = "--ready", description = "the next ready job (the default)")
-        boolean ready;
+    @Option(names = "--delayed")
+    boolean delayed;
 
-        @Option(names = "--delayed", description = "the delayed job with the least time left")
-        boolean delayed;
-
-        @Option(names = "--buried", description = "the next buried job")
-        boolean buried;
-    }
+    @Option(names = "--buried")
+    boolean buried;
 
     @Override
-    void prepare() {
-        if (id != null && (which != null || given("--tube"))) {
-            throw new ParameterException(spec.commandLine(), "ID names one job: no --tube, --ready, --delayed or --buried with it");
-        }
-    }
-
-    @Override
-    int run(BeanstalkClient c, PrintWriter out) throws IOException {
+    int run(BeanstalkClient c, PrintWriter out) {
         Job job;
         if (id != null) {
             job = c.peek(id).await();
         } else {
             c.use(tube).await();
-            boolean delayed = which != null && which.delayed;
-            boolean buried = which != null && which.buried;
             job = (delayed ? c.peekDelayed() : buried ? c.peekBuried() : c.peekReady()).await();
         }
         spec.commandLine().getErr().println("id: " + job.id());
-        writeBody(job.body());
+        out.print(new String(job.body(), StandardCharsets.UTF_8));
         return OK;
     }
 }
