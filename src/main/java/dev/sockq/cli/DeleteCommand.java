@@ -11,7 +11,7 @@ import java.util.List;
 /** `sockq delete`: deletes jobs by id (ready, delayed or buried ones). */
 @Command(name = "delete", description = "Delete jobs by id; exit 1 if any was not found.")
 final class DeleteCommand extends ClientCommand {
-    @Parameters(arity = "1..*", paramLabel = "ID")
+    @Parameters(arity = "1..*", paramLabel = "ID", description = "jobs to delete (ready, delayed or buried)")
     List<Long> ids;
 
     @Override
