@@ -7,11 +7,16 @@ if (exec 3<>/dev/tcp/127.0.0.1/11300) 2>/dev/null; then
   echo "smoke: port 11300 is already in use here; skipping the default-port start check"
   exit 0
 fi
+extra=()
+if (exec 3<>/dev/tcp/127.0.0.1/11380) 2>/dev/null; then
+  echo "smoke: port 11380 (health and metrics) is in use here; starting with --http-port 0"
+  extra=(--http-port 0)
+fi
 log=$(mktemp)
 work=$(mktemp -d)
 jar="$PWD/target/sockq.jar"
 start=$(date +%s%N)
-(cd "$work" && exec java -jar "$jar") 2>"$log" &
+(cd "$work" && exec java -jar "$jar" "${extra[@]}") 2>"$log" &
 pid=$!
 trap 'kill -9 $pid 2>/dev/null || true; rm -rf "$log" "$work"' EXIT
 for _ in $(seq 1 300); do
