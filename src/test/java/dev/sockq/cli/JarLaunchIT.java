@@ -242,19 +242,7 @@ class JarLaunchIT {
 
     private Launched launch(Map<String, String> env, String... args) throws Exception {
         Process p = start(env, args);
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
+        BlockingQueue<String> lines = follow(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int httpPort = -1;
         while (System.nanoTime() < deadline) {
