@@ -68,6 +68,8 @@ public final class Daemon {
     private final LinkedHashSet<Tube> tubesWithWaiters = new LinkedHashSet<>();
     private final LinkedHashSet<Tube> pausedTubes = new LinkedHashSet<>();
     private final ArrayDeque<Session> runnable = new ArrayDeque<>();
+    /** Sessions whose next put waits for journal space being preallocated. */
+    private final ArrayDeque<Session> stalled = new ArrayDeque<>();
     private final ArrayList<Session> dirty = new ArrayList<>();
 
     private Dedupe dedupe = new Dedupe(60_000, 100_000);
@@ -120,6 +122,10 @@ public final class Daemon {
         }
         s.closed = true;
         s.pending.clear();
+        if (s.stalled) {
+            stalled.remove(s);
+            s.stalled = false;
+        }
         if (s.waiting) {
             stopWaiting(s);
         }
@@ -311,9 +317,25 @@ public final class Daemon {
 
     private void drive(Session s) {
         Command c;
-        while (!s.waiting && !s.closing && !s.closed && (c = s.pending.poll()) != null) {
+        while (!s.waiting && !s.stalled && !s.closing && !s.closed && (c = s.pending.peek()) != null) {
+            if (c.op == Op.PUT && !draining && !durability.canAccept(c.body.length) && durability.spaceComing()) {
+                s.stalled = true; // the put stays first in line; resumeStalled() runs it
+                stalled.add(s);
+                return;
+            }
+            s.pending.poll();
             execute(s, c);
         }
+    }
+
+    /** Journal space arrived: sessions whose put was waiting for it go on, in the order they stopped. */
+    public void resumeStalled() {
+        Session s;
+        while ((s = stalled.poll()) != null) {
+            s.stalled = false;
+            runnable.add(s);
+        }
+        settle();
     }
 
     /** Runs sessions unblocked by other sessions' actions until nothing is left to run. */

@@ -60,6 +60,10 @@ public final class DaemonVerticle extends VerticleBase {
             daemon.setDurability(journal);
             journal.attach(daemon::image, daemon::highestJobId);
             journal.observeFsyncs(JournalMetrics.fsyncTimer());
+            journal.onAllocation(() -> {
+                daemon.resumeStalled();
+                flush();
+            });
             if (options.journal().fsync() == JournalOptions.Fsync.INTERVAL) {
                 fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
             }

@@ -11,6 +11,15 @@ public interface Durability {
     /** Whether a put of this many body bytes can be recorded now (false: answer OUT_OF_MEMORY). */
     boolean canAccept(int bodyBytes);
 
+    /**
+     * After {@link #canAccept} said no: whether space is on its way (a file being preallocated), so
+     * the put should wait (see {@link Daemon#resumeStalled()}) instead of being refused. A burst must
+     * not turn into OUT_OF_MEMORY just because preallocation is a few milliseconds behind.
+     */
+    default boolean spaceComing() {
+        return false;
+    }
+
     /** A new job; {@code delayMs} is the delay still to run, {@code token} the datagram id or null. */
     void put(long id, String tube, long pri, long delayMs, long ttrMs, byte[] body, String token);
 

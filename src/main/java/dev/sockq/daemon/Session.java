@@ -39,6 +39,8 @@ public final class Session {
     boolean producer;
     boolean worker;
     boolean waiting;
+    /** A put waits for journal space that is being preallocated (see {@link Durability#spaceComing()}). */
+    boolean stalled;
     boolean closing;
     boolean closed;
     boolean dirty;

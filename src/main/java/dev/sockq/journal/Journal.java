@@ -65,6 +65,9 @@ public final class Journal implements Durability, AutoCloseable {
     private static final long AHEAD_BYTES = 4L << 20;
     private final int aheadFiles;
     private boolean allocating;
+    /** The last preallocation failed (disk full, folder gone): puts are refused until one succeeds. */
+    private boolean allocationFailed;
+    private Runnable onAllocation = () -> { };
     private long lastAllocationWarning;
     private List<Chunk> pending = new ArrayList<>();
     private long appended;
@@ -222,6 +225,19 @@ public final class Journal implements Durability, AutoCloseable {
             requestNextSegment();
         }
         return ok;
+    }
+
+    @Override
+    public boolean spaceComing() {
+        return !allocationFailed;
+    }
+
+    /**
+     * Runs {@code listener} on the daemon's thread each time a preallocation ends, ready or failed:
+     * puts waiting for space go on, or are refused now that the disk said no.
+     */
+    public void onAllocation(Runnable listener) {
+        this.onAllocation = listener;
     }
 
     @Override
@@ -449,6 +465,8 @@ public final class Journal implements Durability, AutoCloseable {
             } catch (IOException e) {
                 onDaemon.execute(() -> {
                     allocating = false;
+                    allocationFailed = true;
+                    onAllocation.run();
                     long now = System.nanoTime();
                     if (now - lastAllocationWarning > TimeUnit.SECONDS.toNanos(30)) {
                         lastAllocationWarning = now;
@@ -461,9 +479,11 @@ public final class Journal implements Durability, AutoCloseable {
             }
             onDaemon.execute(() -> {
                 allocating = false;
+                allocationFailed = false;
                 ahead.add(s);
                 segments.addLast(s);
                 requestNextSegment();
+                onAllocation.run();
             });
         });
     }

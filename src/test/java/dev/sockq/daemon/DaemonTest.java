@@ -206,6 +206,71 @@ class DaemonTest {
 
     // ------------------------------------------------------------------ basics
 
+    // ------------------------------------------------------------------ journal space
+
+    /** A journal stand-in whose space comes and goes as the test says. */
+    private static final class Space implements Durability {
+        boolean room;
+        boolean coming = true;
+
+        public boolean canAccept(int bodyBytes) {
+            return room;
+        }
+
+        public boolean spaceComing() {
+            return coming;
+        }
+
+        public void put(long id, String tube, long pri, long delayMs, long ttrMs, byte[] body, String token) {
+        }
+
+        public void update(long id, JobState state, long pri, long delayMs) {
+        }
+
+        public void delete(long id) {
+        }
+    }
+
+    @Test
+    void putWaitsForJournalSpaceOnItsWayAndKeepsTheSessionsOrder() {
+        Space space = new Space();
+        daemon.setDurability(space);
+        Session s = open();
+        Session other = open();
+        assertEquals("", send(s, put("a"), op(Op.LIST_TUBE_USED)));
+        assertEquals("USING default\r\n", send(other, op(Op.LIST_TUBE_USED)), "other sessions go on");
+        space.room = true;
+        daemon.resumeStalled();
+        assertEquals("INSERTED 1\r\nUSING default\r\n", out(s));
+    }
+
+    @Test
+    void putIsRefusedWhenTheJournalHasNoSpaceComing() {
+        Space space = new Space();
+        space.coming = false;
+        daemon.setDurability(space);
+        Session s = open();
+        assertEquals("OUT_OF_MEMORY\r\n", send(s, put("a")));
+        // a stalled put learns of a failed preallocation and is refused then
+        space.coming = true;
+        assertEquals("", send(s, put("b")));
+        space.coming = false;
+        daemon.resumeStalled();
+        assertEquals("OUT_OF_MEMORY\r\n", out(s));
+    }
+
+    @Test
+    void aStalledSessionThatClosesLeavesNothingBehind() {
+        Space space = new Space();
+        daemon.setDurability(space);
+        Session s = open();
+        assertEquals("", send(s, put("a")));
+        daemon.close(s.id());
+        space.room = true;
+        daemon.resumeStalled();
+        assertEquals("NOT_FOUND\r\n", send(open(), peek(1)));
+    }
+
     @Test
     void putReserveDelete() {
         Session c = open();

@@ -232,6 +232,23 @@ class JournalTest {
     }
 
     @Test
+    void aBurstThatOutrunsPreallocationWaitsInsteadOfBeingRefused() throws IOException {
+        // small files: a pipelined burst fills the spare file long before the next one is made
+        try (TestServer s = start(); RawClient c = s.client()) {
+            String body = "b".repeat(1500);
+            int n = 3000;
+            StringBuilder burst = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                burst.append("put 0 0 60 1500\r\n").append(body).append("\r\n");
+            }
+            c.send(burst.toString());
+            for (int i = 1; i <= n; i++) {
+                assertEquals("INSERTED " + i + "\r\n", c.line());
+            }
+        }
+    }
+
+    @Test
     void noSpaceForNewFilesRefusesPutsKeepsDeletesAndRecovers() throws IOException {
         try (TestServer s = start(); RawClient c = s.client()) {
             // the next files cannot be created: something else holds their names (as a full disk would refuse them)
