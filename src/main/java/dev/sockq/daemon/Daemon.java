@@ -59,7 +59,8 @@ public final class Daemon {
     /** All tubes in beanstalkd's list order (removal moves the last one into the hole). */
     private final ArrayList<Tube> tubes = new ArrayList<>();
     private final Tube defaultTube;
-    private final Map<Long, Job> jobs = new HashMap<>();
+    /** Every live job by id (primitive keys: no boxed Long and no node per job). */
+    private final IdMap<Job> jobs = new IdMap<>();
     private final Map<Long, Session> sessions = new HashMap<>();
     /** Delayed jobs (until ready) and reserved jobs (until TTR), soonest first. */
     private final Heap<Job> jobTimers = new Heap<>(Job.BY_DEADLINE, Job.TIMER_SLOT);

@@ -1,5 +1,7 @@
 package dev.sockq.journal;
 
+import com.carrotsearch.hppc.LongObjectHashMap;
+import com.carrotsearch.hppc.cursors.LongCursor;
 import dev.sockq.daemon.Durability;
 import dev.sockq.daemon.JobImage;
 import dev.sockq.daemon.JobState;
@@ -58,7 +60,8 @@ public final class Journal implements Durability, AutoCloseable {
 
     // ---- daemon-thread state
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
-    private final Map<Long, Anchor> anchors;
+    private final AnchorMap anchors = new AnchorMap();
+    private final LongObjectHashMap<Segment> bySeq = new LongObjectHashMap<>();
     private Segment current;
     /** Preallocated files ahead of the current one: at least 4 MiB of them, so a burst cannot outrun allocation. */
     private final ArrayDeque<Segment> ahead = new ArrayDeque<>();
@@ -123,8 +126,15 @@ public final class Journal implements Durability, AutoCloseable {
         });
         this.recovery = recovery;
         this.maxRecoveredId = recovery.maxId;
-        this.anchors = recovery.anchors;
         segments.addAll(recovery.segments);
+        for (Segment s : segments) {
+            bySeq.put(s.seq, s);
+        }
+        for (Recovery.Recovered j : recovery.order) {
+            if (j != null) {
+                anchor(j.id, j.segment, j.size);
+            }
+        }
     }
 
     /**
@@ -151,7 +161,9 @@ public final class Journal implements Durability, AutoCloseable {
             long size = Math.max(options.segmentSize(), minSize);
             Journal j = new Journal(options, size, lock, onDaemon, recovery);
             if (j.segments.isEmpty()) {
-                j.segments.add(j.allocate(1));
+                Segment first = j.allocate(1);
+                j.segments.add(first);
+                j.bySeq.put(first.seq, first);
             }
             // Files after the last one with records are preallocated spares from the previous run:
             // use them as the files ahead instead of making new ones.
@@ -186,9 +198,14 @@ public final class Journal implements Durability, AutoCloseable {
      */
     public void restoreInto(Consumer<JobImage> sink) {
         long wallNow = System.currentTimeMillis();
-        for (Iterator<Recovery.Recovered> it = recovery.jobs.values().iterator(); it.hasNext(); ) {
-            Recovery.Recovered j = it.next();
-            it.remove();
+        List<Recovery.Recovered> order = recovery.order;
+        recovery.jobs.release();
+        for (int i = 0; i < order.size(); i++) {
+            Recovery.Recovered j = order.get(i);
+            if (j == null) {
+                continue;
+            }
+            order.set(i, null);
             JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
             long delay = state == JobState.DELAYED ? Math.max(0, j.delayUntil - wallNow) : 0;
             if (state == JobState.DELAYED && delay == 0) {
@@ -255,11 +272,23 @@ public final class Journal implements Durability, AutoCloseable {
     @Override
     public void delete(long id) {
         append(JournalRecord.delete(id));
-        Anchor a = anchors.remove(id);
-        if (a != null) {
-            a.segment().anchored.remove(id);
-            a.segment().liveBytes -= a.size();
+        unanchor(id);
+    }
+
+    private void anchor(long id, Segment s, int size) {
+        s.anchored.add(id);
+        s.liveBytes += size;
+        anchors.put(id, AnchorMap.pack(s.seq, size));
+    }
+
+    private void unanchor(long id) {
+        if (!anchors.containsKey(id)) {
+            return;
         }
+        long a = anchors.remove(id);
+        Segment s = bySeq.get(AnchorMap.seq(a));
+        s.anchored.remove(id);
+        s.liveBytes -= AnchorMap.size(a);
     }
 
     @Override
@@ -283,13 +312,8 @@ public final class Journal implements Durability, AutoCloseable {
 
     private void appendJob(byte[] record, long id) {
         Segment s = append(record);
-        Anchor old = anchors.put(id, new Anchor(s, record.length));
-        if (old != null) {
-            old.segment().anchored.remove(id);
-            old.segment().liveBytes -= old.size();
-        }
-        s.anchored.add(id);
-        s.liveBytes += record.length;
+        unanchor(id);
+        anchor(id, s, record.length);
     }
 
     private Segment append(byte[] record) {
@@ -418,6 +442,7 @@ public final class Journal implements Durability, AutoCloseable {
     public void maintain() {
         while (segments.size() > 1 && segments.peekFirst() != current && segments.peekFirst().anchored.isEmpty()) {
             Segment dead = segments.pollFirst();
+            bySeq.remove(dead.seq);
             writer.execute(() -> deleteFile(dead));
         }
         if (segments.size() < 3) {
@@ -434,10 +459,10 @@ public final class Journal implements Durability, AutoCloseable {
         }
         Segment oldest = segments.peekFirst();
         compactionSteps++;
-        List<Long> ids = new ArrayList<>(MIGRATE_PER_STEP);
-        Iterator<Long> it = oldest.anchored.iterator();
-        while (ids.size() < MIGRATE_PER_STEP && it.hasNext()) {
-            ids.add(it.next());
+        long[] ids = new long[Math.min(MIGRATE_PER_STEP, oldest.anchored.size())];
+        Iterator<LongCursor> it = oldest.anchored.iterator();
+        for (int n = 0; n < ids.length; n++) {
+            ids[n] = it.next().value;
         }
         for (long id : ids) {
             JobImage img = images.apply(id);
@@ -482,6 +507,7 @@ public final class Journal implements Durability, AutoCloseable {
                 allocationFailed = false;
                 ahead.add(s);
                 segments.addLast(s);
+                bySeq.put(s.seq, s);
                 requestNextSegment();
                 onAllocation.run();
             });

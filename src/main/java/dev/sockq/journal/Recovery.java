@@ -1,5 +1,6 @@
 package dev.sockq.journal;
 
+import dev.sockq.daemon.IdMap;
 import dev.sockq.daemon.JobState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
-    /** A job as the records so far describe it. */
+    /** A job as the records so far describe it, and where its latest JOB record is. */
     static final class Recovered {
         long id;
         String tube;
@@ -36,10 +37,20 @@ final class Recovery {
         byte[] body;
         String token;
         long tokenAt;
+        Segment segment;
+        int size;
+        /** Its place in {@link #order}, emptied when the job is deleted. */
+        int index;
     }
 
     final List<Segment> segments = new ArrayList<>();
-    final Map<Long, Recovered> jobs = new HashMap<>();
+    /** Live jobs by id; primitive keys because a journal can hold millions of them. */
+    final IdMap<Recovered> jobs = new IdMap<>();
+    /**
+     * Live jobs in the order their first JOB record was read (null where one was deleted):
+     * restoring in this order keeps buried jobs in the order they were buried, as beanstalkd does.
+     */
+    final ArrayList<Recovered> order = new ArrayList<>();
     long maxId;
     long records;
 
@@ -119,15 +130,14 @@ final class Recovery {
     private void apply(JournalRecord.Decoded d, Segment seg, int size) {
         records++;
         maxId = Math.max(maxId, d.id());
-        Long id = d.id(); // boxed once for all three maps
         switch (d.type()) {
             case JournalRecord.JOB -> {
-                Recovered j = jobs.get(id);
-                if (j != null) {
-                    unanchor(id);
-                } else {
+                Recovered j = jobs.get(d.id());
+                if (j == null) {
                     j = new Recovered();
-                    jobs.put(id, j);
+                    jobs.put(d.id(), j);
+                    j.index = order.size();
+                    order.add(j);
                 }
                 j.id = d.id();
                 j.tube = names.computeIfAbsent(d.tube(), k -> k); // one String per tube, not per job
@@ -140,9 +150,8 @@ final class Recovery {
                     j.token = d.token();
                     j.tokenAt = d.tokenAt();
                 }
-                seg.anchored.add(id);
-                seg.liveBytes += size;
-                anchors.put(id, new Anchor(seg, size));
+                j.segment = seg;
+                j.size = size;
             }
             case JournalRecord.UPDATE -> {
                 Recovered j = jobs.get(d.id());
@@ -153,8 +162,9 @@ final class Recovery {
                 }
             }
             case JournalRecord.DELETE -> {
-                if (jobs.remove(d.id()) != null) {
-                    unanchor(d.id());
+                Recovered j = jobs.remove(d.id());
+                if (j != null) {
+                    order.set(j.index, null);
                 }
             }
             case JournalRecord.IDS -> {
@@ -164,17 +174,7 @@ final class Recovery {
         }
     }
 
-    /** Where each live job's JOB record is; the journal keeps this map after recovery. */
-    final Map<Long, Anchor> anchors = new HashMap<>();
     private final Map<String, String> names = new HashMap<>();
-
-    private void unanchor(long id) {
-        Anchor a = anchors.remove(id);
-        if (a != null) {
-            a.segment().anchored.remove(id);
-            a.segment().liveBytes -= a.size();
-        }
-    }
 
     private static boolean zeroFrom(byte[] a, int from) {
         for (int i = from; i < a.length; i++) {

@@ -1,7 +1,6 @@
 package dev.sockq.journal;
 
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 
 /**
  * One preallocated journal file, as the daemon thread sees it: where the next record goes,
@@ -18,7 +17,7 @@ final class Segment {
     final long size;
     long writePos = HEADER;
     /** Ids of live jobs whose JOB record is in this segment. */
-    final LinkedHashSet<Long> anchored = new LinkedHashSet<>();
+    final IdSet anchored = new IdSet();
     long liveBytes;
 
     Segment(long seq, Path path, long size) {

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,13 +40,13 @@ class RecoveryTest {
                 JournalRecord.job(5, JobState.BURIED, 7, 0, 1000, "t", null, 0, new byte[] {1, 2})); // copied forward
         Recovery r = Recovery.read(dir, false);
         assertEquals(1, r.jobs.size());
-        Recovery.Recovered j = r.jobs.get(5L);
+        Recovery.Recovered j = r.jobs.get(5);
         assertEquals(JobState.BURIED, j.state);
         assertEquals(7, j.pri);
         assertEquals(6, r.maxId);
         // job 5's whole state now lives in file 2: file 1 pins nothing and can go
-        assertTrue(r.segments.get(0).anchored.isEmpty());
-        assertEquals(1, r.segments.get(1).anchored.size());
+        assertEquals(2, j.segment.seq);
+        assertEquals(List.of(j), r.order.stream().filter(Objects::nonNull).toList());
     }
 
     private void segment(long seq, byte[]... records) throws IOException {
