@@ -4,6 +4,7 @@ import dev.sockq.daemon.JobState;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -88,33 +89,68 @@ final class JournalRecord {
         return (int) c.getValue() == crc;
     }
 
-    /** One decoded record. Fields that a type lacks are zero or null. */
-    record Decoded(byte type, long id, JobState state, long pri, long delayUntil, long ttrMs, String tube,
-                   String token, long tokenAt, byte[] body) {
-    }
+    /**
+     * Reads records where they lie, one at a time, reusing itself: replay reads millions of
+     * records and keeps only bodies, so it should not allocate anything else per record.
+     * Fields that a type lacks keep stale values; read only those of {@link #type}.
+     */
+    static final class Reader {
+        private static final JobState[] STATES = JobState.values();
+        private byte[] a;
+        byte type;
+        long id;
+        JobState state;
+        long pri;
+        long delayUntil;
+        long ttrMs;
+        int tubeOff;
+        int tubeLen;
+        int tokenOff;
+        int tokenLen;
+        long tokenAt;
+        int bodyOff;
+        int bodyLen;
 
-    static Decoded decode(byte[] a, int off, int len) {
-        ByteBuffer b = ByteBuffer.wrap(a, off, len);
-        byte type = b.get();
-        long id = b.getLong();
-        if (type == DELETE || type == IDS) {
-            return new Decoded(type, id, null, 0, 0, 0, null, null, 0, null);
+        /** Reads the record whose type byte is at {@code off} in {@code b} (a whole file's bytes). */
+        void read(ByteBuffer b, int off) {
+            a = b.array();
+            type = b.get(off);
+            id = b.getLong(off + 1);
+            if (type == DELETE || type == IDS) {
+                return;
+            }
+            state = STATES[b.get(off + 9)];
+            pri = b.getInt(off + 10) & 0xFFFF_FFFFL;
+            delayUntil = b.getLong(off + 14);
+            if (type == UPDATE) {
+                return;
+            }
+            ttrMs = b.getInt(off + 22);
+            tubeLen = b.get(off + 26) & 0xFF;
+            tubeOff = off + 27;
+            tokenLen = b.get(tubeOff + tubeLen) & 0xFF;
+            tokenOff = tubeOff + tubeLen + 1;
+            tokenAt = b.getLong(tokenOff + tokenLen);
+            bodyLen = b.getInt(tokenOff + tokenLen + 8);
+            bodyOff = tokenOff + tokenLen + 12;
         }
-        JobState state = JobState.values()[b.get()];
-        long pri = b.getInt() & 0xFFFF_FFFFL;
-        long delayUntil = b.getLong();
-        if (type == UPDATE) {
-            return new Decoded(type, id, state, pri, delayUntil, 0, null, null, 0, null);
+
+        byte[] body() {
+            return Arrays.copyOfRange(a, bodyOff, bodyOff + bodyLen);
         }
-        long ttr = b.getInt();
-        byte[] t = new byte[b.get() & 0xFF];
-        b.get(t);
-        byte[] k = new byte[b.get() & 0xFF];
-        b.get(k);
-        long tokenAt = b.getLong();
-        byte[] body = new byte[b.getInt()];
-        b.get(body);
-        return new Decoded(type, id, state, pri, delayUntil, ttr, new String(t, StandardCharsets.US_ASCII),
-                k.length == 0 ? null : new String(k, StandardCharsets.US_ASCII), tokenAt, body);
+
+        /** The token, or null when the job had none. */
+        String token() {
+            return tokenLen == 0 ? null : new String(a, tokenOff, tokenLen, StandardCharsets.US_ASCII);
+        }
+
+        /** Whether the tube name is {@code bytes} (so replay can reuse one String per tube). */
+        boolean tubeIs(byte[] bytes) {
+            return bytes != null && Arrays.equals(a, tubeOff, tubeOff + tubeLen, bytes, 0, bytes.length);
+        }
+
+        byte[] tubeBytes() {
+            return Arrays.copyOfRange(a, tubeOff, tubeOff + tubeLen);
+        }
     }
 }

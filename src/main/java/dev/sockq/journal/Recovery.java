@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -106,7 +107,8 @@ final class Recovery {
             int crc = b.getInt(pos + 4);
             boolean fits = len > 0 && len <= a.length - pos - JournalRecord.HEADER;
             if (fits && JournalRecord.valid(a, pos + JournalRecord.HEADER, len, crc)) {
-                apply(JournalRecord.decode(a, pos + JournalRecord.HEADER, len), seg, JournalRecord.HEADER + len);
+                reader.read(b, pos + JournalRecord.HEADER);
+                apply(reader, seg, JournalRecord.HEADER + len);
                 pos += JournalRecord.HEADER + len;
                 continue;
             }
@@ -127,42 +129,43 @@ final class Recovery {
         seg.writePos = pos;
     }
 
-    private void apply(JournalRecord.Decoded d, Segment seg, int size) {
+    private void apply(JournalRecord.Reader d, Segment seg, int size) {
         records++;
-        maxId = Math.max(maxId, d.id());
-        switch (d.type()) {
+        maxId = Math.max(maxId, d.id);
+        switch (d.type) {
             case JournalRecord.JOB -> {
-                Recovered j = jobs.get(d.id());
+                Recovered j = jobs.get(d.id);
                 if (j == null) {
                     j = new Recovered();
-                    jobs.put(d.id(), j);
+                    jobs.put(d.id, j);
                     j.index = order.size();
                     order.add(j);
                 }
-                j.id = d.id();
-                j.tube = names.computeIfAbsent(d.tube(), k -> k); // one String per tube, not per job
-                j.state = d.state();
-                j.pri = d.pri();
-                j.delayUntil = d.delayUntil();
-                j.ttrMs = d.ttrMs();
+                j.id = d.id;
+                j.tube = tube(d);
+                j.state = d.state;
+                j.pri = d.pri;
+                j.delayUntil = d.delayUntil;
+                j.ttrMs = d.ttrMs;
                 j.body = d.body();
-                if (d.token() != null) {
-                    j.token = d.token();
-                    j.tokenAt = d.tokenAt();
+                String token = d.token();
+                if (token != null) {
+                    j.token = token;
+                    j.tokenAt = d.tokenAt;
                 }
                 j.segment = seg;
                 j.size = size;
             }
             case JournalRecord.UPDATE -> {
-                Recovered j = jobs.get(d.id());
+                Recovered j = jobs.get(d.id);
                 if (j != null) { // else: its JOB record went with a compacted file after it was migrated
-                    j.state = d.state();
-                    j.pri = d.pri();
-                    j.delayUntil = d.delayUntil();
+                    j.state = d.state;
+                    j.pri = d.pri;
+                    j.delayUntil = d.delayUntil;
                 }
             }
             case JournalRecord.DELETE -> {
-                Recovered j = jobs.remove(d.id());
+                Recovered j = jobs.remove(d.id);
                 if (j != null) {
                     order.set(j.index, null);
                 }
@@ -170,10 +173,22 @@ final class Recovery {
             case JournalRecord.IDS -> {
                 // only raises maxId, above
             }
-            default -> throw new IllegalStateException("unknown record type " + d.type());
+            default -> throw new IllegalStateException("unknown record type " + d.type);
         }
     }
 
+    /** One String per tube, not per job; records of one tube usually come in runs. */
+    private String tube(JournalRecord.Reader d) {
+        if (!d.tubeIs(lastTubeBytes)) {
+            lastTubeBytes = d.tubeBytes();
+            lastTube = names.computeIfAbsent(new String(lastTubeBytes, StandardCharsets.US_ASCII), k -> k);
+        }
+        return lastTube;
+    }
+
+    private final JournalRecord.Reader reader = new JournalRecord.Reader();
+    private byte[] lastTubeBytes;
+    private String lastTube;
     private final Map<String, String> names = new HashMap<>();
 
     private static boolean zeroFrom(byte[] a, int from) {
