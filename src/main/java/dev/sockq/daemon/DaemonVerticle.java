@@ -33,12 +33,10 @@ public final class DaemonVerticle extends VerticleBase {
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
     private long fsyncTimer = -1;
-    /** Replies (and datagram answers) waiting for the journal, in the order they were made. */
-    private final ArrayDeque<Held> held = new ArrayDeque<>();
-
-    /** A reply that may leave once the journal has written {@code needs} records. */
-    private record Held(long needs, Runnable send) {
-    }
+    /** Under fsync always: replies (and datagram answers) waiting for the next commit, in order. */
+    private final ArrayDeque<Runnable> held = new ArrayDeque<>();
+    /** Under fsync always: a commit is queued behind the commands already waiting for this thread. */
+    private boolean commitQueued;
 
     public DaemonVerticle(DaemonOptions options, Clock clock) {
         this.options = options;
@@ -105,26 +103,48 @@ public final class DaemonVerticle extends VerticleBase {
             send(() -> bus.send(address, out));
         }
         if (journal != null) {
-            journal.writeAsync(this::written);
+            if (journal.fsyncAlways()) {
+                queueCommit();
+            } else {
+                journal.writeAsync(this::written);
+            }
             journal.maintain();
         }
         rearm();
     }
 
-    /** Sends now, or after the journal, keeping replies in order. */
+    /**
+     * Group commit under fsync always: the first record after a commit queues the next one
+     * behind every command already waiting for this thread (those that piled up during the last
+     * fsync), so one write and one fsync serve all of them, on this thread, with no hand-off.
+     */
+    private void queueCommit() {
+        if (commitQueued || (!journal.hasPending() && held.isEmpty())) {
+            return;
+        }
+        commitQueued = true;
+        context.runOnContext(v -> {
+            commitQueued = false;
+            journal.commitNow();
+            while (!held.isEmpty()) {
+                held.poll().run();
+            }
+            journal.maintain();
+        });
+    }
+
+    /** Sends now, or after the next commit when records made before it are not on disk yet. */
     private void send(Runnable reply) {
-        if (journal != null && journal.fsyncAlways() && (!held.isEmpty() || journal.written() < journal.appended())) {
-            held.add(new Held(journal.appended(), reply));
+        if (journal != null && journal.fsyncAlways() && (!held.isEmpty() || journal.hasPending())) {
+            held.add(reply);
         } else {
             reply.run();
         }
     }
 
+    /** fsync never or every MS: replies never wait; a finished write starts the next one. */
     private void written() {
-        while (!held.isEmpty() && held.peek().needs() <= journal.written()) {
-            held.poll().send().run();
-        }
-        journal.writeAsync(this::written); // what was appended meanwhile: one more write, one more fsync
+        journal.writeAsync(this::written); // what was appended meanwhile: one more write
         journal.maintain();
     }
 
@@ -158,7 +178,7 @@ public final class DaemonVerticle extends VerticleBase {
         if (journal != null) {
             journal.close();
             while (!held.isEmpty()) {
-                held.poll().send().run(); // close() wrote and forced everything
+                held.poll().run(); // close() wrote and forced everything
             }
         }
         return Future.succeededFuture();

@@ -35,9 +35,10 @@ import java.util.function.LongSupplier;
  *
  * <p>The daemon thread appends records to memory and decides where each one goes (so it knows
  * ahead of time whether a put fits: puts are refused with OUT_OF_MEMORY when no preallocated
- * space is left, while deletes and updates keep working in a reserve kept in every file). A
- * single writer thread writes batches and fsyncs them; one fsync covers every record appended
- * while the previous one ran (group commit). Files whose jobs are all gone are deleted oldest
+ * space is left, while deletes and updates keep working in a reserve kept in every file).
+ * Under fsync always the daemon thread commits (writes and fsyncs) each batch itself, once per
+ * batch of commands that queued up meanwhile (group commit); otherwise a writer thread writes
+ * in the background and a timer forces the files. Files whose jobs are all gone are deleted oldest
  * first; when dead records dominate, the oldest file's live jobs are copied forward a few
  * hundred at a time so that one old job never pins the history behind it.
  */
@@ -74,7 +75,6 @@ public final class Journal implements Durability, AutoCloseable {
     private long lastAllocationWarning;
     private List<Chunk> pending = new ArrayList<>();
     private long appended;
-    private long written;
     private boolean writing;
     private long migrated;
     private Recovery recovery;
@@ -345,23 +345,13 @@ public final class Journal implements Durability, AutoCloseable {
 
     // ------------------------------------------------------------------ writing (group commit)
 
-    /** Records appended so far; a reply that follows them waits until {@link #written()} reaches it. */
-    public long appended() {
-        return appended;
-    }
-
-    /** Records written (and, under fsync always, on disk). */
-    public long written() {
-        return written;
-    }
-
     public boolean fsyncAlways() {
         return options.fsync() == JournalOptions.Fsync.ALWAYS;
     }
 
     /**
-     * Starts writing what was appended, unless a write is running (then the next call after it
-     * ends takes everything appended meanwhile: one fsync for all of it).
+     * fsync never or every MS: starts writing what was appended on the writer thread (no fsync),
+     * unless a write is running; the next call after it ends takes everything appended meanwhile.
      *
      * @param done runs on the daemon thread when this batch is written
      */
@@ -371,17 +361,33 @@ public final class Journal implements Durability, AutoCloseable {
         }
         List<Chunk> batch = pending;
         pending = new ArrayList<>();
-        long upTo = appended;
-        boolean sync = fsyncAlways();
         writing = true;
         writer.execute(() -> {
-            writeWithRetry(batch, sync);
+            writeWithRetry(batch, false);
             onDaemon.execute(() -> {
                 writing = false;
-                written = upTo;
                 done.run();
             });
         });
+    }
+
+    /**
+     * Writes and forces everything appended so far on the calling thread (the daemon's, under
+     * fsync always): the caller has just collected a whole batch of commands, and handing it to
+     * another thread and back would cost two thread wake-ups per commit for nothing.
+     */
+    public void commitNow() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Chunk> batch = pending;
+        pending = new ArrayList<>();
+        writeWithRetry(batch, true);
+    }
+
+    /** Whether records were appended that are not written yet. */
+    public boolean hasPending() {
+        return !pending.isEmpty();
     }
 
     /** Observes each fsync's duration (nanoseconds, called on the writer thread). */
