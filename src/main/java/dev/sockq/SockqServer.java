@@ -48,7 +48,7 @@ public final class SockqServer {
                 : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml);
+                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi());
         // The ops port comes first and goes last, so /ready answers 503 through a long journal
         // replay and through shutdown instead of refusing connections.
         return startOps()

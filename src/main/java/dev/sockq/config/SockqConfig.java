@@ -25,7 +25,8 @@ public record SockqConfig(
         long journalSegmentSize,
         boolean salvage,
         int httpPort,
-        long shutdownTimeoutSec) {
+        long shutdownTimeoutSec,
+        boolean busApi) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -50,7 +51,8 @@ public record SockqConfig(
         JOURNAL_SEGMENT_SIZE("journalSegmentSize", 4L << 20),
         SALVAGE("salvage", false),
         HTTP_PORT("httpPort", 11380),
-        SHUTDOWN_TIMEOUT("shutdownTimeout", 10);
+        SHUTDOWN_TIMEOUT("shutdownTimeout", 10),
+        BUS_API("busApi", true);
 
         public final String json;
         public final Object defaultValue;
@@ -96,7 +98,8 @@ public record SockqConfig(
                 longOf(j, Key.JOURNAL_SEGMENT_SIZE),
                 boolOf(j, Key.SALVAGE),
                 intOf(j, Key.HTTP_PORT),
-                longOf(j, Key.SHUTDOWN_TIMEOUT));
+                longOf(j, Key.SHUTDOWN_TIMEOUT),
+                boolOf(j, Key.BUS_API));
         c.validate();
         return c;
     }

@@ -4,6 +4,7 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.bus.api.BusApi;
 import dev.sockq.journal.Journal;
 import dev.sockq.journal.JournalOptions;
 import dev.sockq.ops.JournalMetrics;
@@ -74,7 +75,10 @@ public final class DaemonVerticle extends VerticleBase {
                 m.reply(daemon.snapshot());
             }
         });
-        return Future.all(sessions.completion(), datagrams.completion(), control.completion());
+        Future<Void> api = options.busApi()
+                ? new BusApi(daemon, options.maxJobSize(), this::send, this::flush).register(bus)
+                : Future.succeededFuture();
+        return Future.all(sessions.completion(), datagrams.completion(), control.completion(), api);
     }
 
     private void handle(SessionInput in) {
@@ -96,6 +100,14 @@ public final class DaemonVerticle extends VerticleBase {
     private void flush() {
         List<Session> dirty = daemon.takeDirty();
         for (Session s : dirty) {
+            if (s.route() instanceof DetachedRoute route) {
+                route.deliver(s);
+                continue;
+            }
+            if (s.route() == null) {
+                s.takeOutput(); // the bus owner: its replies were taken as they were made
+                continue;
+            }
             SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
             String address = (String) s.route();
             send(() -> bus.send(address, out));
