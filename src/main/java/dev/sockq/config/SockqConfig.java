@@ -2,6 +2,8 @@ package dev.sockq.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * The settled configuration of one sockq server (after defaults, file, environment and
  * command line were layered by {@link ConfigLoader}).
@@ -26,7 +28,8 @@ public record SockqConfig(
         boolean salvage,
         int httpPort,
         long shutdownTimeoutSec,
-        boolean busApi) {
+        boolean busApi,
+        List<PushBinding> push) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -52,7 +55,8 @@ public record SockqConfig(
         SALVAGE("salvage", false),
         HTTP_PORT("httpPort", 11380),
         SHUTDOWN_TIMEOUT("shutdownTimeout", 10),
-        BUS_API("busApi", true);
+        BUS_API("busApi", true),
+        PUSH("push", null);
 
         public final String json;
         public final Object defaultValue;
@@ -99,7 +103,8 @@ public record SockqConfig(
                 boolOf(j, Key.SALVAGE),
                 intOf(j, Key.HTTP_PORT),
                 longOf(j, Key.SHUTDOWN_TIMEOUT),
-                boolOf(j, Key.BUS_API));
+                boolOf(j, Key.BUS_API),
+                PushBinding.listOf(j.getValue(Key.PUSH.json)));
         c.validate();
         return c;
     }
