@@ -10,6 +10,7 @@ import dev.sockq.net.UdpOptions;
 import dev.sockq.net.UdpServerVerticle;
 import dev.sockq.ops.DatagramCounters;
 import dev.sockq.ops.OpsVerticle;
+import dev.sockq.ops.PushCounters;
 import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -31,6 +32,7 @@ public final class SockqServer {
     private final SockqConfig config;
     private final List<String> deployments = new ArrayList<>();
     private final DatagramCounters datagrams = new DatagramCounters();
+    private final List<PushCounters> push;
     private int tcpPort = -1;
     private int udpPort = -1;
     private int httpPort = -1;
@@ -41,6 +43,7 @@ public final class SockqServer {
     public SockqServer(Vertx vertx, SockqConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.push = config.push().stream().map(b -> new PushCounters(b.tube())).toList();
     }
 
     public Future<SockqServer> start() {
@@ -48,7 +51,7 @@ public final class SockqServer {
                 : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml);
+                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi(), config.push(), push);
         // The ops port comes first and goes last, so /ready answers 503 through a long journal
         // replay and through shutdown instead of refusing connections.
         return startOps()
@@ -85,7 +88,7 @@ public final class SockqServer {
             return Future.succeededFuture();
         }
         String host = unixSocket() ? "127.0.0.1" : config.host(); // HTTP needs an IP address
-        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams);
+        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push);
         return vertx.deployVerticle(ops).map(id -> {
             opsDeployment = id;
             httpPort = ops.actualPort();

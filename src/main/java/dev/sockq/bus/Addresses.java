@@ -17,6 +17,17 @@ public final class Addresses {
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
 
+    // The public JSON API (request/reply, reachable from other cluster nodes; see README "Event-bus API").
+    public static final String PUT = "sockq.put";
+    public static final String RESERVE = "sockq.reserve";
+    public static final String DELETE = "sockq.delete";
+    public static final String RELEASE = "sockq.release";
+    public static final String BURY = "sockq.bury";
+    public static final String TOUCH = "sockq.touch";
+    public static final String KICK = "sockq.kick";
+    public static final String PEEK = "sockq.peek";
+    public static final String STATS = "sockq.stats";
+
     private Addresses() {
     }
 

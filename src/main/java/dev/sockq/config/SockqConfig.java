@@ -2,6 +2,8 @@ package dev.sockq.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * The settled configuration of one sockq server (after defaults, file, environment and
  * command line were layered by {@link ConfigLoader}).
@@ -25,7 +27,9 @@ public record SockqConfig(
         long journalSegmentSize,
         boolean salvage,
         int httpPort,
-        long shutdownTimeoutSec) {
+        long shutdownTimeoutSec,
+        boolean busApi,
+        List<PushBinding> push) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -50,7 +54,9 @@ public record SockqConfig(
         JOURNAL_SEGMENT_SIZE("journalSegmentSize", 4L << 20),
         SALVAGE("salvage", false),
         HTTP_PORT("httpPort", 11380),
-        SHUTDOWN_TIMEOUT("shutdownTimeout", 10);
+        SHUTDOWN_TIMEOUT("shutdownTimeout", 10),
+        BUS_API("busApi", true),
+        PUSH("push", null);
 
         public final String json;
         public final Object defaultValue;
@@ -96,7 +102,9 @@ public record SockqConfig(
                 longOf(j, Key.JOURNAL_SEGMENT_SIZE),
                 boolOf(j, Key.SALVAGE),
                 intOf(j, Key.HTTP_PORT),
-                longOf(j, Key.SHUTDOWN_TIMEOUT));
+                longOf(j, Key.SHUTDOWN_TIMEOUT),
+                boolOf(j, Key.BUS_API),
+                PushBinding.listOf(j.getValue(Key.PUSH.json)));
         c.validate();
         return c;
     }

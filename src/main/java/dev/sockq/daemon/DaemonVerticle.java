@@ -4,6 +4,8 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.bus.api.BusApi;
+import dev.sockq.bus.push.PushDispatcher;
 import dev.sockq.journal.Journal;
 import dev.sockq.journal.JournalOptions;
 import dev.sockq.ops.JournalMetrics;
@@ -15,6 +17,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +40,7 @@ public final class DaemonVerticle extends VerticleBase {
     private final ArrayDeque<Runnable> held = new ArrayDeque<>();
     /** Under fsync always: a commit is queued behind the commands already waiting for this thread. */
     private boolean commitQueued;
+    private final List<PushDispatcher> dispatchers = new ArrayList<>();
 
     public DaemonVerticle(DaemonOptions options, Clock clock) {
         this.options = options;
@@ -76,7 +80,17 @@ public final class DaemonVerticle extends VerticleBase {
                 m.reply(daemon.snapshot());
             }
         });
-        return Future.all(sessions.completion(), datagrams.completion(), control.completion());
+        Future<Void> api = options.busApi()
+                ? new BusApi(daemon, options.maxJobSize(), this::send, this::flush).register(bus)
+                : Future.succeededFuture();
+        for (int i = 0; i < options.push().size(); i++) {
+            PushDispatcher d = new PushDispatcher(options.push().get(i), bus, daemon, options.pushCounters().get(i),
+                    this::send, this::flush);
+            dispatchers.add(d);
+            d.start();
+        }
+        flush();
+        return Future.all(sessions.completion(), datagrams.completion(), control.completion(), api);
     }
 
     private void handle(SessionInput in) {
@@ -98,6 +112,14 @@ public final class DaemonVerticle extends VerticleBase {
     private void flush() {
         List<Session> dirty = daemon.takeDirty();
         for (Session s : dirty) {
+            if (s.route() instanceof DetachedRoute route) {
+                route.deliver(s);
+                continue;
+            }
+            if (s.route() == null) {
+                s.takeOutput(); // the bus owner: its replies were taken as they were made
+                continue;
+            }
             SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
             String address = (String) s.route();
             send(() -> bus.send(address, out));
@@ -172,6 +194,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() throws Exception {
+        dispatchers.forEach(PushDispatcher::stop);
         if (fsyncTimer >= 0) {
             vertx.cancelTimer(fsyncTimer);
         }
