@@ -162,8 +162,7 @@ final class TcpConnection {
 
     private void closeIfIdle() {
         if (!closed && (inFlight == 0 || inFlightOps[head] == Op.RESERVE || inFlightOps[head] == Op.RESERVE_WITH_TIMEOUT)) {
-            closed = true;
-            socket.close();
+            hangUp();
         }
     }
 
@@ -176,8 +175,7 @@ final class TcpConnection {
 
     private void closeIfDone() {
         if (inputEnded && inFlight == 0 && !closed) {
-            closed = true;
-            socket.close();
+            hangUp();
         }
     }
 
@@ -199,13 +197,29 @@ final class TcpConnection {
     }
 
     /**
-     * Closes after the replies still queued, unless the client owes more than the bound: a
-     * graceful close would wait for it to read them, possibly forever, so that one is cut off.
+     * Closes after the replies still queued. A client owed more than the bound is cut off at
+     * once, and one that does not read the rest within the slow-client timeout is cut off then:
+     * a graceful close waits for the client to read, possibly forever, and its reserved jobs
+     * only go back to ready once the connection is gone.
      */
     private void hangUp() {
         closed = true;
         cancelSlowTimer();
-        if (pendingOutput > outputBound && socket instanceof NetSocketInternal internal) {
+        if (pendingOutput > outputBound) {
+            cut();
+            return;
+        }
+        socket.close();
+        if (pendingOutput > 0 && slowClientTimeoutMs > 0) {
+            slowTimer = vertx.setTimer(slowClientTimeoutMs, id -> {
+                slowTimer = -1;
+                cut();
+            });
+        }
+    }
+
+    private void cut() {
+        if (socket instanceof NetSocketInternal internal) {
             internal.channelHandlerContext().close(); // from Vert.x's handler on: past its flush-first close
         } else {
             socket.close();
