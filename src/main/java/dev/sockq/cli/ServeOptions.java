@@ -90,7 +90,7 @@ public final class ServeOptions {
     @Option(names = "--tls-cert", paramLabel = "PEM", description = "server certificate chain (PEM): serve TCP over TLS")
     String tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "private key of --tls-cert (PEM, PKCS#8 or PKCS#1)")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "private key of --tls-cert (PEM: PKCS#8, RSA or EC)")
     String tlsKey;
 
     @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificates (PEM): require client certificates signed by them (mTLS)")
