@@ -4,6 +4,8 @@ import dev.sockq.bus.Command;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
+import dev.sockq.ops.RateLimitedWarning;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -15,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +58,7 @@ public final class Daemon {
         long[] ops;
     }
 
+    private final RateLimitedWarning drops = new RateLimitedWarning(LoggerFactory.getLogger(Daemon.class), 10, TimeUnit.SECONDS);
     private final Clock clock;
     private final ServerInfo info;
     private final long maxJobSize;
@@ -351,6 +355,8 @@ public final class Daemon {
 
     /** The session asked for more reply bytes than it may be owed: discard them and hang up. */
     private void dropForOutput(Session s) {
+        drops.warn("dropped session " + s.id + ": its replies to one batch of commands exceed maxPendingOutput "
+                + maxSessionOutput + " bytes");
         s.out.discard();
         s.closing = true;
         s.pending.clear();

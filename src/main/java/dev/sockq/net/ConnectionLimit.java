@@ -1,5 +1,6 @@
 package dev.sockq.net;
 
+import dev.sockq.ops.RateLimitedWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

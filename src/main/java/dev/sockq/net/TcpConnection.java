@@ -5,6 +5,7 @@ import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.SessionOutput;
 import dev.sockq.ops.CommandMetrics;
+import dev.sockq.ops.RateLimitedWarning;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;

@@ -4,6 +4,7 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
 import dev.sockq.ops.CommandMetrics;
+import dev.sockq.ops.RateLimitedWarning;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Future;

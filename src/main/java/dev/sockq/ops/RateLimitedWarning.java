@@ -1,4 +1,4 @@
-package dev.sockq.net;
+package dev.sockq.ops;
 
 import org.slf4j.Logger;
 
