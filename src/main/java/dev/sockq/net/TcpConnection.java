@@ -20,8 +20,10 @@ import java.util.function.Consumer;
  *
  * <p>Reading pauses while the client owes more than {@code maxInFlight} answers or its
  * write queue is full, so a client that never reads its replies cannot grow sockq's memory.
- * A client whose write queue stays full for the slow-client timeout, or that is owed more than
- * the pending-output cap, is dropped (the daemon then returns its reserved jobs to ready).
+ * Reading also pauses, and the slow-client clock runs, while more reply bytes than
+ * {@link TcpOptions#outputBound()} wait to be written; a client still above it after the
+ * slow-client timeout, or owed more than the pending-output cap at any moment, is dropped (the
+ * daemon then returns its reserved jobs to ready).
  */
 final class TcpConnection {
     private final long sessionId;
@@ -67,10 +69,7 @@ final class TcpConnection {
 
     void start() {
         socket.handler(this::onData);
-        socket.drainHandler(v -> {
-            cancelSlowTimer();
-            pump();
-        });
+        socket.drainHandler(v -> pump());
     }
 
     private void onData(Buffer data) {
