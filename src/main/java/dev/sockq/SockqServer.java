@@ -13,6 +13,8 @@ import dev.sockq.ops.OpsVerticle;
 import dev.sockq.ops.PushCounters;
 import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
+import dev.sockq.net.ConnectionLimit;
+import dev.sockq.net.TlsOptions;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -20,6 +22,8 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +37,9 @@ public final class SockqServer {
     private final List<String> deployments = new ArrayList<>();
     private final DatagramCounters datagrams = new DatagramCounters();
     private final List<PushCounters> push;
+    private final ConnectionLimit connectionLimit;
     private int tcpPort = -1;
+    private int tlsPort = -1;
     private int udpPort = -1;
     private int httpPort = -1;
     /** Sockets bound and journal recovered, and not stopping (/ready). */
@@ -44,6 +50,7 @@ public final class SockqServer {
         this.vertx = vertx;
         this.config = config;
         this.push = config.push().stream().map(b -> new PushCounters(b.tube())).toList();
+        this.connectionLimit = new ConnectionLimit(config.maxConnections());
     }
 
     public Future<SockqServer> start() {
@@ -51,36 +58,81 @@ public final class SockqServer {
                 : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi(), config.push(), push);
+                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi(), config.push(), push,
+                config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput());
+        boolean tlsOnMainPort = config.tls() && config.tlsPort() == SockqConfig.TLS_ON_MAIN_PORT;
+        boolean exposed = !unixSocket() && !isLoopback(config.host()); // resolved here, not on an event loop
         // The ops port comes first and goes last, so /ready answers 503 through a long journal
         // replay and through shutdown instead of refusing connections.
         return startOps()
                 .compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
                 .compose(id -> {
                     deployments.add(id);
-                    // Bind the first instance, then put the others on the port it got (port 0 case).
-                    TcpServerVerticle first = new TcpServerVerticle(tcpOptions(config.port()));
-                    return vertx.deployVerticle(first).map(id2 -> {
-                        deployments.add(id2);
-                        tcpPort = first.actualPort();
-                        return tcpPort;
-                    });
+                    return deployTcp(tcpOptions(config.port(), tlsOnMainPort));
                 })
                 .compose(port -> {
-                    if (config.tcpInstances() == 1 || unixSocket()) {
+                    tcpPort = port;
+                    if (tlsOnMainPort) {
+                        tlsPort = port;
+                    }
+                    if (!config.tls() || tlsOnMainPort) {
                         return Future.succeededFuture();
                     }
-                    TcpOptions same = tcpOptions(port);
-                    return vertx.deployVerticle(() -> new TcpServerVerticle(same),
-                            new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(deployments::add);
+                    return deployTcp(tcpOptions(config.tlsPort(), true)).map(p -> tlsPort = p).mapEmpty();
                 })
                 .compose(v -> startUdp())
                 .map(v -> {
                     ready = true;
-                    log.info("sockq listening tcp={} udp={}", unixSocket() ? config.host() : config.host() + ":" + tcpPort,
-                            udpPort < 0 ? "disabled" : config.host() + ":" + udpPort);
+                    log.info("sockq listening tcp={} udp={}{}", unixSocket() ? config.host() : config.host() + ":" + tcpPort,
+                            udpPort < 0 ? "disabled" : config.host() + ":" + udpPort,
+                            tlsPort < 0 ? "" : " tls=" + config.host() + ":" + tlsPort);
+                    if (exposed) {
+                        warnUnencrypted(tlsOnMainPort);
+                    }
                     return this;
                 });
+    }
+
+    /**
+     * Binds a TCP listener (instances after the first go on the port the first got, for port 0)
+     * and completes with its port.
+     */
+    private Future<Integer> deployTcp(TcpOptions options) {
+        TcpServerVerticle first = new TcpServerVerticle(options, connectionLimit);
+        return vertx.deployVerticle(first).compose(id -> {
+            deployments.add(id);
+            int port = first.actualPort();
+            if (config.tcpInstances() == 1 || unixSocket()) {
+                return Future.succeededFuture(port);
+            }
+            TcpOptions same = options.onPort(port);
+            return vertx.deployVerticle(() -> new TcpServerVerticle(same, connectionLimit),
+                    new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(id2 -> {
+                        deployments.add(id2);
+                        return port;
+                    });
+        });
+    }
+
+    /** Listening beyond this host: say plainly what is readable by anyone who can reach the ports. */
+    private void warnUnencrypted(boolean tlsOnMainPort) {
+        if (!tlsOnMainPort) {
+            log.warn("tcp={}:{} is reachable from other hosts without TLS: anyone who can connect can put, read "
+                    + "and delete every job (see SECURITY.md; --tls-cert/--tls-key, or keep -l 127.0.0.1)",
+                    config.host(), tcpPort);
+        }
+        if (udpPort >= 0) {
+            log.warn("udp={}:{} is reachable from other hosts and never encrypted: anyone who can send to it can "
+                    + "put jobs (--udp-port -1 closes it)", config.host(), udpPort);
+        }
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false; // the bind will fail and say why
+        }
     }
 
     private Future<Void> startOps() {
@@ -143,9 +195,15 @@ public final class SockqServer {
         return udpPort;
     }
 
-    private TcpOptions tcpOptions(int port) {
+    private TcpOptions tcpOptions(int port, boolean tls) {
         return new TcpOptions(config.host(), port, config.maxJobSize(), TcpOptions.DEFAULT_MAX_IN_FLIGHT,
-                config.shutdownTimeoutSec() * 1000);
+                config.shutdownTimeoutSec() * 1000, config.slowClientTimeoutSec() * 1000, config.maxPendingOutput(),
+                tls ? new TlsOptions(config.tlsCert(), config.tlsKey(), config.tlsCa()) : null);
+    }
+
+    /** The TLS port actually bound (the TCP port itself when TLS is on the main port), or -1 without TLS. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** beanstalkd's drain mode (SIGUSR1): puts answer DRAINING from now on. */

@@ -75,6 +75,33 @@ public final class ServeOptions {
     @Option(names = "--no-bus-api", description = "do not serve the JSON event-bus API (sockq.put, sockq.reserve...)")
     boolean noBusApi;
 
+    @Option(names = "--max-connections", paramLabel = "N", description = "most client connections at once; more are closed (default 10000)")
+    Integer maxConnections;
+
+    @Option(names = "--max-tubes", paramLabel = "N", description = "most tubes; use/watch of a new one answers OUT_OF_MEMORY (default 100000)")
+    Integer maxTubes;
+
+    @Option(names = "--max-job-bytes", paramLabel = "BYTES", description = "memory for jobs (bodies + 256 B each); puts beyond answer OUT_OF_MEMORY (default half the max heap)")
+    Long maxJobBytes;
+
+    @Option(names = "--slow-client-timeout", paramLabel = "SECONDS", description = "drop a client that does not read its replies for this long (default 30; 0 = never)")
+    Long slowClientTimeout;
+
+    @Option(names = "--max-pending-output", paramLabel = "BYTES", description = "drop a client owed more reply bytes than this (default 64 MiB)")
+    Long maxPendingOutput;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "server certificate chain (PEM): serve TCP over TLS")
+    String tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "private key of --tls-cert (PEM: PKCS#8, RSA or EC)")
+    String tlsKey;
+
+    @Option(names = "--tls-ca", paramLabel = "PEM", description = "CA certificates (PEM): require client certificates signed by them (mTLS)")
+    String tlsCa;
+
+    @Option(names = "--tls-port", paramLabel = "N", description = "TLS on this port, plain TCP stays on --port (default: TLS on --port itself)")
+    Integer tlsPort;
+
     @Option(names = {"-V", "--verbose"}, description = "more logging (repeat for more)")
     boolean[] verbose = new boolean[0];
 
@@ -100,6 +127,15 @@ public final class ServeOptions {
         put(j, Key.UDP_DEDUPE_WINDOW, udpDedupeWindow);
         put(j, Key.UDP_DEDUPE_MAX, udpDedupeMax);
         put(j, Key.BUS_API, noBusApi ? Boolean.FALSE : null);
+        put(j, Key.MAX_CONNECTIONS, maxConnections);
+        put(j, Key.MAX_TUBES, maxTubes);
+        put(j, Key.MAX_JOB_BYTES, maxJobBytes);
+        put(j, Key.SLOW_CLIENT_TIMEOUT, slowClientTimeout);
+        put(j, Key.MAX_PENDING_OUTPUT, maxPendingOutput);
+        put(j, Key.TLS_CERT, tlsCert);
+        put(j, Key.TLS_KEY, tlsKey);
+        put(j, Key.TLS_CA, tlsCa);
+        put(j, Key.TLS_PORT, tlsPort);
         put(j, Key.FSYNC, neverFsync ? "never" : fsyncMs != null ? String.valueOf(fsyncMs) : fsync);
         return j;
     }

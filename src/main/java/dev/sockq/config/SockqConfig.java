@@ -3,6 +3,8 @@ package dev.sockq.config;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The settled configuration of one sockq server (after defaults, file, environment and
@@ -29,10 +31,21 @@ public record SockqConfig(
         int httpPort,
         long shutdownTimeoutSec,
         boolean busApi,
-        List<PushBinding> push) {
+        List<PushBinding> push,
+        int maxConnections,
+        int maxTubes,
+        long maxJobBytes,
+        long slowClientTimeoutSec,
+        long maxPendingOutput,
+        String tlsCert,
+        String tlsKey,
+        String tlsCa,
+        int tlsPort) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
+    /** {@link #tlsPort} value meaning "no separate TLS port": with a certificate, the main port speaks TLS. */
+    public static final int TLS_ON_MAIN_PORT = -1;
 
     /** Every option: config-file key, environment variable, default. */
     public enum Key {
@@ -56,7 +69,18 @@ public record SockqConfig(
         HTTP_PORT("httpPort", 11380),
         SHUTDOWN_TIMEOUT("shutdownTimeout", 10),
         BUS_API("busApi", true),
-        PUSH("push", null);
+        PUSH("push", null),
+        MAX_CONNECTIONS("maxConnections", 10_000),
+        MAX_TUBES("maxTubes", 100_000),
+        /** Unset: half the JVM's maximum heap. */
+        MAX_JOB_BYTES("maxJobBytes", null),
+        SLOW_CLIENT_TIMEOUT("slowClientTimeout", 30),
+        /** Unset: 64 MiB, or four of the largest job replies if that is more. */
+        MAX_PENDING_OUTPUT("maxPendingOutput", null),
+        TLS_CERT("tlsCert", null),
+        TLS_KEY("tlsKey", null),
+        TLS_CA("tlsCa", null),
+        TLS_PORT("tlsPort", null);
 
         public final String json;
         public final Object defaultValue;
@@ -104,7 +128,17 @@ public record SockqConfig(
                 intOf(j, Key.HTTP_PORT),
                 longOf(j, Key.SHUTDOWN_TIMEOUT),
                 boolOf(j, Key.BUS_API),
-                PushBinding.listOf(j.getValue(Key.PUSH.json)));
+                PushBinding.listOf(j.getValue(Key.PUSH.json)),
+                intOf(j, Key.MAX_CONNECTIONS),
+                intOf(j, Key.MAX_TUBES),
+                j.getValue(Key.MAX_JOB_BYTES.json) == null ? Runtime.getRuntime().maxMemory() / 2 : longOf(j, Key.MAX_JOB_BYTES),
+                longOf(j, Key.SLOW_CLIENT_TIMEOUT),
+                j.getValue(Key.MAX_PENDING_OUTPUT.json) == null
+                        ? Math.max(64L << 20, 4 * (longOf(j, Key.MAX_JOB_SIZE) + 64)) : longOf(j, Key.MAX_PENDING_OUTPUT),
+                optionalStringOf(j, Key.TLS_CERT),
+                optionalStringOf(j, Key.TLS_KEY),
+                optionalStringOf(j, Key.TLS_CA),
+                j.getValue(Key.TLS_PORT.json) == null ? TLS_ON_MAIN_PORT : intOf(j, Key.TLS_PORT));
         c.validate();
         return c;
     }
@@ -143,6 +177,49 @@ public record SockqConfig(
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
         }
+        if (maxConnections < 1 || maxTubes < 1) {
+            throw new IllegalArgumentException("maxConnections and maxTubes must be at least 1");
+        }
+        if (maxJobBytes < 0) {
+            throw new IllegalArgumentException("maxJobBytes must not be negative, got " + maxJobBytes);
+        }
+        if (slowClientTimeoutSec < 0) {
+            throw new IllegalArgumentException("slowClientTimeout must not be negative, got " + slowClientTimeoutSec);
+        }
+        if (maxPendingOutput < maxJobSize + 64) {
+            // the reply carrying the largest job must fit, or reserving it would drop the worker
+            throw new IllegalArgumentException("maxPendingOutput must be at least maxJobSize + 64 = " + (maxJobSize + 64)
+                    + ", got " + maxPendingOutput);
+        }
+        validateTls();
+    }
+
+    private void validateTls() {
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new IllegalArgumentException("tlsCert and tlsKey go together");
+        }
+        if (tlsCert == null && (tlsCa != null || tlsPort != TLS_ON_MAIN_PORT)) {
+            throw new IllegalArgumentException("tlsCa and tlsPort need tlsCert and tlsKey");
+        }
+        if (tlsCert == null) {
+            return;
+        }
+        if (host.startsWith("unix:")) {
+            throw new IllegalArgumentException("TLS is for TCP; it cannot be used with a unix socket (" + host + ")");
+        }
+        if (tlsPort != TLS_ON_MAIN_PORT && (tlsPort < 0 || tlsPort > 65535)) {
+            throw new IllegalArgumentException("tlsPort must be 0..65535, got " + tlsPort);
+        }
+        for (String file : tlsCa == null ? new String[] {tlsCert, tlsKey} : new String[] {tlsCert, tlsKey, tlsCa}) {
+            if (!Files.isReadable(Path.of(file))) {
+                throw new IllegalArgumentException("cannot read TLS file " + file);
+            }
+        }
+    }
+
+    /** Whether the TCP protocol is served over TLS (on the main port or a port of its own). */
+    public boolean tls() {
+        return tlsCert != null;
     }
 
     private static Object value(JsonObject j, Key k) {
@@ -152,6 +229,11 @@ public record SockqConfig(
 
     private static String stringOf(JsonObject j, Key k) {
         return String.valueOf(value(j, k));
+    }
+
+    private static String optionalStringOf(JsonObject j, Key k) {
+        Object v = j.getValue(k.json);
+        return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v);
     }
 
     private static long longOf(JsonObject j, Key k) {

@@ -4,6 +4,8 @@ import dev.sockq.bus.Command;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
+import dev.sockq.ops.RateLimitedWarning;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -15,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -46,6 +49,11 @@ public final class Daemon {
         {"cmd-list-tubes-watched", "LIST_TUBES_WATCHED"}, {"cmd-pause-tube", "PAUSE_TUBE"},
     };
     private static final String DEFAULT_TUBE = "default";
+    /**
+     * What a job costs beyond its body when counted against the job-bytes limit: the job
+     * object, its map entry and its heap slots (an estimate; it keeps empty jobs from being free).
+     */
+    public static final long JOB_OVERHEAD = 256;
 
     /** Snapshot of the global counters for `stats`. */
     static final class Counters {
@@ -55,6 +63,7 @@ public final class Daemon {
         long[] ops;
     }
 
+    private final RateLimitedWarning drops = new RateLimitedWarning(LoggerFactory.getLogger(Daemon.class), 10, TimeUnit.SECONDS);
     private final Clock clock;
     private final ServerInfo info;
     private final long maxJobSize;
@@ -88,6 +97,11 @@ public final class Daemon {
     private long totalJobs, jobTimeouts, totalConnections, producers, workers, waitingCount;
     private final long[] opCounts = new long[Op.values().length];
     private boolean draining;
+    private int maxTubes = Integer.MAX_VALUE;
+    private long maxJobBytes = Long.MAX_VALUE;
+    private long maxSessionOutput = Long.MAX_VALUE;
+    /** Bodies of all live jobs plus {@link #JOB_OVERHEAD} each: the memory the jobs hold. */
+    private long jobBytes;
 
     public Daemon(long maxJobSize, Clock clock, ServerInfo info) {
         this.maxJobSize = maxJobSize;
@@ -283,6 +297,23 @@ public final class Daemon {
         this.dedupe = new Dedupe(windowMs, maxTokens);
     }
 
+    /**
+     * Limits against clients that would exhaust memory: past {@code maxTubes} tubes a new tube
+     * answers OUT_OF_MEMORY, as does a put past {@code maxJobBytes} (see {@link #jobBytes()});
+     * a session whose replies from one batch of commands exceed {@code maxSessionOutput} bytes
+     * is dropped (it asked for more than it can be owed).
+     */
+    public void setLimits(int maxTubes, long maxJobBytes, long maxSessionOutput) {
+        this.maxTubes = maxTubes;
+        this.maxJobBytes = maxJobBytes;
+        this.maxSessionOutput = maxSessionOutput;
+    }
+
+    /** The memory the live jobs hold as counted against the limit: bodies plus {@link #JOB_OVERHEAD} each. */
+    public long jobBytes() {
+        return jobBytes;
+    }
+
     /** Records state changes from now on (set after {@link #restore}). */
     public void setDurability(Durability durability) {
         this.durability = durability;
@@ -293,6 +324,7 @@ public final class Daemon {
         Tube t = findOrMakeTube(image.tube());
         Job j = new Job(image.id(), t, image.pri(), image.delayMs(), image.ttrMs(), image.body(), clock.nowMillis());
         jobs.put(j.id, j);
+        jobBytes += j.body.length + JOB_OVERHEAD; // counted, never refused: recovery keeps every job
         t.jobs++;
         t.totalJobs++;
         totalJobs++;
@@ -361,10 +393,12 @@ public final class Daemon {
         if (draining) {
             return Replies.DRAINING;
         }
-        if (!durability.canAccept(c.body.length)) {
+        Tube t = tubesByName.get(tubeName);
+        if (!fitsInMemory(c.body.length) || (t == null && tubes.size() >= maxTubes)
+                || !durability.canAccept(c.body.length)) {
             return Replies.OUT_OF_MEMORY;
         }
-        Tube t = findOrMakeTube(tubeName);
+        t = findOrMakeTube(tubeName);
         long id = insert(t, c, token);
         if (token != null) {
             dedupe.remember(token, id, clock.nowMillis());
@@ -450,6 +484,9 @@ public final class Daemon {
             }
             s.pending.poll();
             execute(s, c);
+            if (s.out.size() > maxSessionOutput) {
+                dropForOutput(s);
+            }
         }
     }
 
@@ -461,6 +498,19 @@ public final class Daemon {
             runnable.add(s);
         }
         settle();
+    }
+
+    /** The session asked for more reply bytes than it may be owed: discard them and hang up. */
+    private void dropForOutput(Session s) {
+        drops.warn("dropped session " + s.id + ": its replies to one batch of commands exceed maxPendingOutput "
+                + maxSessionOutput + " bytes");
+        s.out.discard();
+        s.closing = true;
+        s.pending.clear();
+        if (s.waiting) {
+            stopWaiting(s);
+        }
+        markDirty(s);
     }
 
     /** Runs sessions unblocked by other sessions' actions until nothing is left to run. */
@@ -538,7 +588,7 @@ public final class Daemon {
             return;
         }
         markProducer(s);
-        if (!durability.canAccept(c.body.length)) {
+        if (!fitsInMemory(c.body.length) || !durability.canAccept(c.body.length)) {
             reply(s, Replies.OUT_OF_MEMORY);
             return;
         }
@@ -551,11 +601,16 @@ public final class Daemon {
         Job j = new Job(nextJobId++, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
         durability.put(j.id, t.name, j.pri, c.delayMs, j.ttrMs, j.body, token);
         jobs.put(j.id, j);
+        jobBytes += j.body.length + JOB_OVERHEAD;
         t.jobs++;
         t.totalJobs++;
         totalJobs++;
         enqueue(j, c.delayMs);
         return j.id;
+    }
+
+    private boolean fitsInMemory(int bodyBytes) {
+        return jobBytes + bodyBytes + JOB_OVERHEAD <= maxJobBytes;
     }
 
     private void reserve(Session s, long timeoutSec) {
@@ -672,7 +727,10 @@ public final class Daemon {
     }
 
     private void use(Session s, String name) {
-        Tube t = findOrMakeTube(name);
+        Tube t = tubeForClient(s, name);
+        if (t == null) {
+            return;
+        }
         Tube old = s.use;
         t.using++;
         s.use = t;
@@ -682,7 +740,10 @@ public final class Daemon {
     }
 
     private void watch(Session s, String name) {
-        Tube t = findOrMakeTube(name);
+        Tube t = tubeForClient(s, name);
+        if (t == null) {
+            return;
+        }
         if (!s.watch.contains(t)) {
             s.watch.add(t);
             t.watching++;
@@ -874,6 +935,7 @@ public final class Daemon {
 
     private void forget(Job j) {
         jobs.remove(j.id);
+        jobBytes -= j.body.length + JOB_OVERHEAD;
         j.tube.jobs--;
         dropIfUnused(j.tube);
     }
@@ -972,6 +1034,16 @@ public final class Daemon {
             tubes.add(t);
         }
         return t;
+    }
+
+    /** The named tube, made if needed; null (after answering OUT_OF_MEMORY) when no more tubes may be made. */
+    private Tube tubeForClient(Session s, String name) {
+        Tube t = tubesByName.get(name);
+        if (t == null && tubes.size() >= maxTubes) {
+            reply(s, Replies.OUT_OF_MEMORY);
+            return null;
+        }
+        return findOrMakeTube(name);
     }
 
     private void dropIfUnused(Tube t) {

@@ -14,8 +14,9 @@ import java.util.function.Supplier;
  * @param extraStats YAML lines appended to `stats` (sockq's own counters)
  * @param busApi     whether to serve the public event-bus API (sockq.put, sockq.reserve...)
  * @param push       tubes bound to consumer addresses, with their counters at the same index in {@code pushCounters}
+ * @param maxTubes, maxJobBytes, maxSessionOutput memory limits, see {@link Daemon#setLimits}
  */
 public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, JournalOptions journal,
                             Supplier<String> extraStats, boolean busApi, List<PushBinding> push,
-                            List<PushCounters> pushCounters) {
+                            List<PushCounters> pushCounters, int maxTubes, long maxJobBytes, long maxSessionOutput) {
 }

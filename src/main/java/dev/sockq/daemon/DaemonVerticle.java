@@ -54,10 +54,15 @@ public final class DaemonVerticle extends VerticleBase {
         daemon = new Daemon(options.maxJobSize(), clock, ServerInfo.current());
         daemon.setDedupe(options.dedupeWindowMs(), options.dedupeMaxTokens());
         daemon.setExtraStats(options.extraStats());
+        daemon.setLimits(options.maxTubes(), options.maxJobBytes(), options.maxSessionOutput());
         if (options.journal() != null) {
             Context ctx = context;
             journal = Journal.open(options.journal(), options.maxJobSize(), task -> ctx.runOnContext(v -> task.run()));
             journal.restoreInto(daemon::restore);
+            if (daemon.jobBytes() > options.maxJobBytes()) {
+                log.warn("recovered jobs hold {} bytes, more than maxJobBytes {}: puts answer OUT_OF_MEMORY until jobs are deleted",
+                        daemon.jobBytes(), options.maxJobBytes());
+            }
             daemon.continueIdsAfter(journal.maxRecoveredId());
             daemon.setDurability(journal);
             journal.attach(daemon::image, daemon::highestJobId);

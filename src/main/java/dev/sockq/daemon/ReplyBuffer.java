@@ -12,6 +12,16 @@ final class ReplyBuffer {
         return size == 0;
     }
 
+    int size() {
+        return size;
+    }
+
+    /** Drops the bytes and the array that held them. */
+    void discard() {
+        bytes = EMPTY;
+        size = 0;
+    }
+
     ReplyBuffer ascii(String s) {
         int n = s.length();
         ensure(n);

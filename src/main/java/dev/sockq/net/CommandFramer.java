@@ -5,6 +5,8 @@ import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
 import io.vertx.core.buffer.Buffer;
 
+import java.util.Arrays;
+
 /**
  * Cuts a beanstalkd byte stream into commands: lines up to 224 bytes with their CRLF, put
  * bodies, and the error cases (too-long lines, too-big bodies, missing CRLF after a body).
@@ -12,11 +14,17 @@ import io.vertx.core.buffer.Buffer;
  * <p>Pull style: {@link #feed} appends input, {@link #next} returns one command or null when
  * more input is needed, so the connection can stop taking commands under back-pressure and
  * leave the rest of the input here.
+ *
+ * <p>Memory follows what the client actually sent, never what it announced: a too-long line is
+ * dropped as it streams by, a too-big body is skipped, and a body's array grows as its bytes
+ * arrive (an announced size alone allocates at most {@link #FIRST_BODY_CHUNK}).
  */
 public final class CommandFramer {
     /** beanstalkd's LINE_BUF_SIZE: the longest command line, CRLF included. */
     public static final int LINE_MAX = 224;
     private static final Command LINE_TOO_LONG = Command.error(Replies.BAD_FORMAT);
+    /** The most a body's array holds before its bytes arrive (more if they are already here). */
+    static final int FIRST_BODY_CHUNK = 64 * 1024;
     private static final Command EXPECTED_CRLF = Command.failedPut(Replies.EXPECTED_CRLF);
 
     private enum State { LINE, BODY, SKIP, DISCARD_LINE }
@@ -30,6 +38,7 @@ public final class CommandFramer {
     private int lineLen;
     private Command putHeader;
     private byte[] body;
+    private int bodySize;
     private int bodyRead;
     private int trailerRead;
     private final byte[] trailer = new byte[2];
@@ -92,8 +101,11 @@ public final class CommandFramer {
                     }
                 }
                 case BODY -> {
-                    if (bodyRead < body.length) {
-                        int n = Math.min(body.length - bodyRead, end - pos);
+                    if (bodyRead < bodySize) {
+                        int n = Math.min(bodySize - bodyRead, end - pos);
+                        if (bodyRead + n > body.length) {
+                            body = Arrays.copyOf(body, (int) Math.min(bodySize, Math.max(bodyRead + n, 2L * body.length)));
+                        }
                         input.getBytes(pos, pos + n, body, bodyRead);
                         pos += n;
                         bodyRead += n;
@@ -117,7 +129,8 @@ public final class CommandFramer {
     private Command onLine(Command c) {
         if (c.op == Op.PUT) {
             putHeader = c;
-            body = new byte[(int) c.count];
+            bodySize = (int) c.count;
+            body = new byte[Math.min(bodySize, Math.max(FIRST_BODY_CHUNK, input.length() - pos))];
             bodyRead = 0;
             trailerRead = 0;
             state = State.BODY;

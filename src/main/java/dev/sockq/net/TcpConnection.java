@@ -5,7 +5,10 @@ import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.SessionOutput;
 import dev.sockq.ops.CommandMetrics;
+import dev.sockq.ops.RateLimitedWarning;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayList;
@@ -17,6 +20,10 @@ import java.util.function.Consumer;
  *
  * <p>Reading pauses while the client owes more than {@code maxInFlight} answers or its
  * write queue is full, so a client that never reads its replies cannot grow sockq's memory.
+ * Reading also pauses, and the slow-client clock runs, while more reply bytes than
+ * {@link TcpOptions#outputBound()} wait to be written; a client still above it after the
+ * slow-client timeout, or owed more than the pending-output cap at any moment, is dropped (the
+ * daemon then returns its reserved jobs to ready).
  */
 final class TcpConnection {
     private final long sessionId;
@@ -25,6 +32,14 @@ final class TcpConnection {
     private final int maxInFlight;
     private final Consumer<SessionInput> toDaemon;
     private final CommandMetrics metrics;
+    private final Vertx vertx;
+    private final long slowClientTimeoutMs;
+    private final long maxPendingOutput;
+    private final long outputBound;
+    private final RateLimitedWarning drops;
+    /** Reply bytes handed to the socket that it has not written to the kernel yet. */
+    private long pendingOutput;
+    private long slowTimer = -1;
     /** Commands sent and not answered yet, oldest first: op and arrival time (answers come in order). */
     private final Op[] inFlightOps;
     private final long[] inFlightSince;
@@ -35,14 +50,19 @@ final class TcpConnection {
     private boolean inputEnded;
     private boolean shuttingDown;
 
-    TcpConnection(long sessionId, NetSocket socket, long maxJobSize, int maxInFlight,
-                  Consumer<SessionInput> toDaemon, CommandMetrics metrics) {
+    TcpConnection(long sessionId, NetSocket socket, TcpOptions options, Consumer<SessionInput> toDaemon,
+                  CommandMetrics metrics, Vertx vertx, RateLimitedWarning drops) {
         this.sessionId = sessionId;
         this.socket = socket;
-        this.framer = new CommandFramer(maxJobSize);
-        this.maxInFlight = maxInFlight;
+        this.framer = new CommandFramer(options.maxJobSize());
+        this.maxInFlight = options.maxInFlight();
         this.toDaemon = toDaemon;
         this.metrics = metrics;
+        this.vertx = vertx;
+        this.slowClientTimeoutMs = options.slowClientTimeoutMs();
+        this.maxPendingOutput = options.maxPendingOutput();
+        this.outputBound = options.outputBound();
+        this.drops = drops;
         this.inFlightOps = new Op[maxInFlight];
         this.inFlightSince = new long[maxInFlight];
     }
@@ -65,7 +85,8 @@ final class TcpConnection {
         ArrayList<Command> batch = null;
         Command c;
         long now = System.nanoTime();
-        while (!shuttingDown && inFlight < maxInFlight && (c = framer.next()) != null) {
+        // commands already read wait in the framer too while the client owes too much
+        while (!shuttingDown && inFlight < maxInFlight && pendingOutput <= outputBound && (c = framer.next()) != null) {
             if (batch == null) {
                 batch = new ArrayList<>(4);
             }
@@ -78,7 +99,7 @@ final class TcpConnection {
         if (batch != null) {
             toDaemon.accept(SessionInput.commands(sessionId, batch));
         }
-        boolean mustPause = inFlight >= maxInFlight || socket.writeQueueFull();
+        boolean mustPause = inFlight >= maxInFlight || socket.writeQueueFull() || pendingOutput > outputBound;
         if (mustPause && !paused) {
             paused = true;
             socket.pause();
@@ -98,12 +119,25 @@ final class TcpConnection {
             head = (head + 1) % maxInFlight;
             inFlight--;
         }
-        if (out.bytes().length > 0) {
-            socket.write(Buffer.buffer(out.bytes()));
+        int n = out.bytes().length;
+        if (n > 0) {
+            pendingOutput += n;
+            socket.write(Buffer.buffer(out.bytes())).onComplete(ar -> written(n));
+            if (pendingOutput > maxPendingOutput) {
+                drop("owed " + pendingOutput + " reply bytes, more than maxPendingOutput " + maxPendingOutput);
+                return;
+            }
+            if (slowTimer < 0 && slowClientTimeoutMs > 0 && pendingOutput > outputBound) {
+                slowTimer = vertx.setTimer(slowClientTimeoutMs, id -> {
+                    slowTimer = -1;
+                    if (!closed && pendingOutput > outputBound) {
+                        drop("read too little of its replies for " + slowClientTimeoutMs + " ms (slowClientTimeout)");
+                    }
+                });
+            }
         }
         if (out.close()) {
-            closed = true;
-            socket.close();
+            hangUp(); // after quit, or dropped by the daemon for asking more than it may be owed
             return;
         }
         if (paused || framer.hasInput()) {
@@ -128,8 +162,7 @@ final class TcpConnection {
 
     private void closeIfIdle() {
         if (!closed && (inFlight == 0 || inFlightOps[head] == Op.RESERVE || inFlightOps[head] == Op.RESERVE_WITH_TIMEOUT)) {
-            closed = true;
-            socket.close();
+            hangUp();
         }
     }
 
@@ -142,12 +175,66 @@ final class TcpConnection {
 
     private void closeIfDone() {
         if (inputEnded && inFlight == 0 && !closed) {
-            closed = true;
+            hangUp();
+        }
+    }
+
+    /** The kernel took {@code n} reply bytes: below the bound again, the client is read again and its clock stops. */
+    private void written(int n) {
+        pendingOutput -= n;
+        if (pendingOutput <= outputBound && !closed) {
+            cancelSlowTimer();
+            if (paused) {
+                pump();
+            }
+        }
+    }
+
+    /** Hangs up on a client that would make sockq hold its replies without bound. */
+    private void drop(String why) {
+        drops.warn("dropped client " + socket.remoteAddress() + ": " + why);
+        hangUp();
+    }
+
+    /**
+     * Closes after the replies still queued. A client owed more than the bound is cut off at
+     * once, and one that does not read the rest within the slow-client timeout is cut off then:
+     * a graceful close waits for the client to read, possibly forever, and its reserved jobs
+     * only go back to ready once the connection is gone.
+     */
+    private void hangUp() {
+        closed = true;
+        cancelSlowTimer();
+        if (pendingOutput > outputBound) {
+            cut();
+            return;
+        }
+        socket.close();
+        if (pendingOutput > 0 && slowClientTimeoutMs > 0) {
+            slowTimer = vertx.setTimer(slowClientTimeoutMs, id -> {
+                slowTimer = -1;
+                cut();
+            });
+        }
+    }
+
+    private void cut() {
+        if (socket instanceof NetSocketInternal internal) {
+            internal.channelHandlerContext().close(); // from Vert.x's handler on: past its flush-first close
+        } else {
             socket.close();
+        }
+    }
+
+    private void cancelSlowTimer() {
+        if (slowTimer >= 0) {
+            vertx.cancelTimer(slowTimer);
+            slowTimer = -1;
         }
     }
 
     void onClosed() {
         closed = true;
+        cancelSlowTimer();
     }
 }

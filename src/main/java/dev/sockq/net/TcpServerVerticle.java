@@ -4,6 +4,7 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
 import dev.sockq.ops.CommandMetrics;
+import dev.sockq.ops.RateLimitedWarning;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,6 +41,8 @@ public final class TcpServerVerticle extends VerticleBase {
     static final AtomicLong SESSION_IDS = new AtomicLong();
 
     private final TcpOptions options;
+    private final ConnectionLimit connectionLimit;
+    private final RateLimitedWarning drops = new RateLimitedWarning(log, 10, TimeUnit.SECONDS);
     private final Map<Long, TcpConnection> connections = new HashMap<>();
     private NetServer server;
     private String outputAddress;
@@ -46,8 +50,9 @@ public final class TcpServerVerticle extends VerticleBase {
     /** Set while stopping; completes when the last connection has closed. */
     private Promise<Void> stopping;
 
-    public TcpServerVerticle(TcpOptions options) {
+    public TcpServerVerticle(TcpOptions options, ConnectionLimit connectionLimit) {
         this.options = options;
+        this.connectionLimit = connectionLimit;
     }
 
     /** The bound port, once started (0 on a unix domain socket). */
@@ -66,11 +71,18 @@ public final class TcpServerVerticle extends VerticleBase {
                 c.onOutput(m.body());
             }
         });
-        server = vertx.createNetServer(new NetServerOptions()
+        NetServerOptions netOptions = new NetServerOptions()
                 .setHost(options.host())
                 .setPort(options.port())
-                .setTcpNoDelay(true));
+                .setTcpNoDelay(true);
+        if (options.tls() != null) {
+            options.tls().applyTo(netOptions);
+        }
+        server = vertx.createNetServer(netOptions);
         server.connectHandler(this::accept);
+        // failed TLS handshakes (plaintext on the TLS port, no client certificate) land here: the
+        // connection is closed and others go on, so it is not worth more than a debug line
+        server.exceptionHandler(e -> log.debug("tcp: {}", e.toString()));
         // beanstalkd's `-l unix:PATH`: a unix domain socket instead of TCP (needs the native transport)
         if (options.host().startsWith("unix:")) {
             removeStaleSocket(Path.of(options.host().substring(5)));
@@ -97,11 +109,16 @@ public final class TcpServerVerticle extends VerticleBase {
             socket.close(); // stopping: accept nothing new
             return;
         }
+        if (!connectionLimit.tryAcquire()) {
+            socket.close();
+            return;
+        }
         long id = SESSION_IDS.incrementAndGet();
-        TcpConnection c = new TcpConnection(id, socket, options.maxJobSize(), options.maxInFlight(), this::send, metrics);
+        TcpConnection c = new TcpConnection(id, socket, options, this::send, metrics, vertx, drops);
         connections.put(id, c);
         send(SessionInput.open(id, outputAddress));
         socket.closeHandler(v -> {
+            connectionLimit.release();
             connections.remove(id);
             c.onClosed();
             send(SessionInput.close(id));

@@ -45,6 +45,11 @@ public final class TestServer implements AutoCloseable {
         return server.httpPort();
     }
 
+    /** The TLS port (the TCP port itself when TLS is on the main port), or -1. */
+    public int tlsPort() {
+        return server.tlsPort();
+    }
+
     public int udpPort() {
         return server.udpPort();
     }
