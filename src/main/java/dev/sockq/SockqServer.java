@@ -1,6 +1,7 @@
 package dev.sockq;
 
 import dev.sockq.bus.Addresses;
+import dev.sockq.cluster.ApiLeadership;
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
@@ -12,6 +13,7 @@ import dev.sockq.ops.DatagramCounters;
 import dev.sockq.ops.OpsVerticle;
 import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
+import dev.sockq.net.BusBridgeVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -34,6 +36,8 @@ public final class SockqServer {
     private int tcpPort = -1;
     private int udpPort = -1;
     private int httpPort = -1;
+    private int bridgePort = -1;
+    private ApiLeadership leadership;
     /** Sockets bound and journal recovered, and not stopping (/ready). */
     private volatile boolean ready;
     private String opsDeployment;
@@ -72,6 +76,8 @@ public final class SockqServer {
                             new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(deployments::add);
                 })
                 .compose(v -> startUdp())
+                .compose(v -> startBridge())
+                .compose(v -> startApi())
                 .map(v -> {
                     ready = true;
                     log.info("sockq listening tcp={} udp={}", unixSocket() ? config.host() : config.host() + ":" + tcpPort,
@@ -130,6 +136,47 @@ public final class SockqServer {
         });
     }
 
+    /** The TCP event-bus bridge for non-JVM services, when bridgePort is set. */
+    private Future<Void> startBridge() {
+        if (config.bridgePort() < 0) {
+            return Future.succeededFuture();
+        }
+        String host = unixSocket() ? "127.0.0.1" : config.host();
+        BusBridgeVerticle bridge = new BusBridgeVerticle(host, config.bridgePort(), List.of());
+        return vertx.deployVerticle(bridge).map(id -> {
+            deployments.add(id);
+            bridgePort = bridge.actualPort();
+            return null;
+        });
+    }
+
+    /** The bridge port actually bound, or -1 if the bridge is off. */
+    public int bridgePort() {
+        return bridgePort;
+    }
+
+    /**
+     * The public sockq.* addresses: served at once by a lone node; in a cluster only by the node
+     * that holds the API leadership (see {@link ApiLeadership}), the others serve their sockets.
+     */
+    private Future<Void> startApi() {
+        if (!vertx.isClustered()) {
+            return serveApi();
+        }
+        leadership = new ApiLeadership(vertx, this::serveApi);
+        leadership.start();
+        return Future.succeededFuture();
+    }
+
+    /** Whether this server serves the public sockq.* addresses now (always, unless clustered). */
+    public boolean servesApi() {
+        return leadership == null ? ready : leadership.isLeader();
+    }
+
+    private Future<Void> serveApi() {
+        return Future.succeededFuture();
+    }
+
     private UdpOptions udpOptions(int port, boolean reusePort) {
         return new UdpOptions(config.host(), port, config.maxJobSize(), config.maxDatagramSize(),
                 config.udpReplies(), reusePort);
@@ -157,6 +204,9 @@ public final class SockqServer {
 
     public Future<Void> stop() {
         ready = false;
+        if (leadership != null) {
+            leadership.stop(); // another node takes over the API while this one finishes
+        }
         Future<Void> chain = Future.succeededFuture();
         // sockets first (they finish their commands), then the daemon (it flushes the journal)
         for (int i = deployments.size() - 1; i >= 0; i--) {

@@ -25,7 +25,11 @@ public record SockqConfig(
         long journalSegmentSize,
         boolean salvage,
         int httpPort,
-        long shutdownTimeoutSec) {
+        long shutdownTimeoutSec,
+        String clusterConfig,
+        String clusterHost,
+        int clusterPort,
+        int bridgePort) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -50,7 +54,11 @@ public record SockqConfig(
         JOURNAL_SEGMENT_SIZE("journalSegmentSize", 4L << 20),
         SALVAGE("salvage", false),
         HTTP_PORT("httpPort", 11380),
-        SHUTDOWN_TIMEOUT("shutdownTimeout", 10);
+        SHUTDOWN_TIMEOUT("shutdownTimeout", 10),
+        CLUSTER_CONFIG("clusterConfig", ""),
+        CLUSTER_HOST("clusterHost", "127.0.0.1"),
+        CLUSTER_PORT("clusterPort", 0),
+        BRIDGE_PORT("bridgePort", -1);
 
         public final String json;
         public final Object defaultValue;
@@ -96,7 +104,11 @@ public record SockqConfig(
                 longOf(j, Key.JOURNAL_SEGMENT_SIZE),
                 boolOf(j, Key.SALVAGE),
                 intOf(j, Key.HTTP_PORT),
-                longOf(j, Key.SHUTDOWN_TIMEOUT));
+                longOf(j, Key.SHUTDOWN_TIMEOUT),
+                stringOf(j, Key.CLUSTER_CONFIG),
+                stringOf(j, Key.CLUSTER_HOST),
+                intOf(j, Key.CLUSTER_PORT),
+                intOf(j, Key.BRIDGE_PORT));
         c.validate();
         return c;
     }
@@ -134,6 +146,15 @@ public record SockqConfig(
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
+        }
+        if (clusterHost.isBlank()) {
+            throw new IllegalArgumentException("clusterHost must not be empty");
+        }
+        if (clusterPort < 0 || clusterPort > 65535) {
+            throw new IllegalArgumentException("clusterPort must be 0..65535, got " + clusterPort);
+        }
+        if (bridgePort < -1 || bridgePort > 65535) {
+            throw new IllegalArgumentException("bridgePort must be -1..65535, got " + bridgePort);
         }
     }
 
