@@ -194,7 +194,7 @@ public final class SockqServer {
 
     /** beanstalkd's drain mode (SIGUSR1): puts answer DRAINING from now on. */
     public void drain() {
-        vertx.eventBus().send(Addresses.DAEMON_CONTROL, "drain");
+        vertx.eventBus().send(Addresses.DAEMON_CONTROL, "drain", Addresses.LOCAL);
     }
 
     /** The TCP port actually bound (useful with port 0). */

@@ -1,6 +1,7 @@
 package dev.sockq.bus;
 
 import dev.sockq.daemon.Snapshot;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 /** Every event-bus address sockq uses, in one place. */
@@ -16,6 +17,11 @@ public final class Addresses {
     public static final String DAEMON_CONTROL = "sockq.daemon.control";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
+    /**
+     * For every send to the addresses above: they are node-local (localConsumer, no-copy codecs),
+     * and in a cluster this keeps even the lookup of handlers off the cluster. Never mutated.
+     */
+    public static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private Addresses() {
     }

@@ -98,7 +98,7 @@ public final class DaemonVerticle extends VerticleBase {
         for (Session s : dirty) {
             SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
             String address = (String) s.route();
-            send(() -> bus.send(address, out));
+            send(() -> bus.send(address, out, Addresses.LOCAL));
         }
         if (journal != null) {
             journal.writeAsync(this::written);
