@@ -52,7 +52,7 @@ public final class SockqServer {
                 : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml);
+                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi() && !vertx.isClustered());
         // The ops port comes first and goes last, so /ready answers 503 through a long journal
         // replay and through shutdown instead of refusing connections.
         return startOps()
@@ -156,25 +156,22 @@ public final class SockqServer {
     }
 
     /**
-     * The public sockq.* addresses: served at once by a lone node; in a cluster only by the node
-     * that holds the API leadership (see {@link ApiLeadership}), the others serve their sockets.
+     * The public sockq.* addresses: a lone node's daemon serves them from its start; in a cluster
+     * only the node holding the API leadership does (see {@link ApiLeadership}), the others
+     * serve their own sockets.
      */
     private Future<Void> startApi() {
-        if (!vertx.isClustered()) {
-            return serveApi();
+        if (vertx.isClustered() && config.busApi()) {
+            leadership = new ApiLeadership(vertx,
+                    () -> vertx.eventBus().request(Addresses.DAEMON_CONTROL, "serve-api", Addresses.LOCAL));
+            leadership.start();
         }
-        leadership = new ApiLeadership(vertx, this::serveApi);
-        leadership.start();
         return Future.succeededFuture();
     }
 
-    /** Whether this server serves the public sockq.* addresses now (always, unless clustered). */
+    /** Whether this server serves the public sockq.* addresses now. */
     public boolean servesApi() {
-        return leadership == null ? ready : leadership.isLeader();
-    }
-
-    private Future<Void> serveApi() {
-        return Future.succeededFuture();
+        return leadership != null ? leadership.isLeader() : ready && config.busApi();
     }
 
     private UdpOptions udpOptions(int port, boolean reusePort) {
@@ -204,9 +201,6 @@ public final class SockqServer {
 
     public Future<Void> stop() {
         ready = false;
-        if (leadership != null) {
-            leadership.stop(); // another node takes over the API while this one finishes
-        }
         Future<Void> chain = Future.succeededFuture();
         // sockets first (they finish their commands), then the daemon (it flushes the journal)
         for (int i = deployments.size() - 1; i >= 0; i--) {
@@ -214,6 +208,15 @@ public final class SockqServer {
             chain = chain.compose(v -> vertx.undeploy(id));
         }
         deployments.clear();
+        if (leadership != null) {
+            // only now, with the daemon (and its API) gone: never two nodes serving the API at once
+            ApiLeadership led = leadership;
+            leadership = null;
+            chain = chain.eventually(() -> {
+                led.stop();
+                return Future.succeededFuture();
+            });
+        }
         String ops = opsDeployment;
         opsDeployment = null;
         return ops == null ? chain : chain.eventually(() -> vertx.undeploy(ops));

@@ -12,7 +12,8 @@ public final class Addresses {
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
     /**
      * Operator commands to the daemon (local): "drain" enters drain mode; a request "snapshot"
-     * is answered with a {@link Snapshot} of its counters.
+     * is answered with a {@link Snapshot} of its counters; a request "serve-api" registers the
+     * public API (a clustered node, once elected to serve it) and is answered when it is registered.
      */
     public static final String DAEMON_CONTROL = "sockq.daemon.control";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
@@ -22,6 +23,17 @@ public final class Addresses {
      * and in a cluster this keeps even the lookup of handlers off the cluster. Never mutated.
      */
     public static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+    // The public JSON API (request/reply, reachable from other cluster nodes; see README "Event-bus API").
+    public static final String PUT = "sockq.put";
+    public static final String RESERVE = "sockq.reserve";
+    public static final String DELETE = "sockq.delete";
+    public static final String RELEASE = "sockq.release";
+    public static final String BURY = "sockq.bury";
+    public static final String TOUCH = "sockq.touch";
+    public static final String KICK = "sockq.kick";
+    public static final String PEEK = "sockq.peek";
+    public static final String STATS = "sockq.stats";
 
     private Addresses() {
     }

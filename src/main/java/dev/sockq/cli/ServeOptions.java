@@ -72,6 +72,9 @@ public final class ServeOptions {
     @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
     Boolean cluster;
 
+    @Option(names = "--no-bus-api", description = "do not serve the JSON event-bus API (sockq.put, sockq.reserve...)")
+    boolean noBusApi;
+
     @Option(names = "--cluster-config", paramLabel = "FILE", description = "Hazelcast config for --cluster (default conf/cluster.xml when present, else the built-in loopback one)")
     String clusterConfig;
 
@@ -108,6 +111,7 @@ public final class ServeOptions {
         put(j, Key.UDP_REPLIES, noUdpReplies ? Boolean.FALSE : null);
         put(j, Key.UDP_DEDUPE_WINDOW, udpDedupeWindow);
         put(j, Key.UDP_DEDUPE_MAX, udpDedupeMax);
+        put(j, Key.BUS_API, noBusApi ? Boolean.FALSE : null);
         put(j, Key.FSYNC, neverFsync ? "never" : fsyncMs != null ? String.valueOf(fsyncMs) : fsync);
         put(j, Key.CLUSTER_CONFIG, clusterConfig);
         put(j, Key.CLUSTER_HOST, clusterHost);

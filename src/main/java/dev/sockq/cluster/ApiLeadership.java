@@ -65,12 +65,12 @@ public final class ApiLeadership {
                 return;
             }
             lock = ar.result();
-            leader = true;
-            log.info("sockq api leader: this node serves the sockq.* event-bus addresses");
-            onElected.get().onFailure(e -> {
+            onElected.get().onSuccess(v -> {
+                leader = !stopped;
+                log.info("sockq api leader: this node serves the sockq.* event-bus addresses");
+            }).onFailure(e -> {
                 // holding the lock without serving would leave the cluster without an API: hand it on
                 log.error("api leader could not start the api, stepping down: {}", e.toString());
-                leader = false;
                 if (lock != null) {
                     lock.release();
                     lock = null;

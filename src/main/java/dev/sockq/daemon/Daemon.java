@@ -28,6 +28,11 @@ public final class Daemon {
     static final long URGENT_THRESHOLD = 1024;
     /** A waiting reserve answers DEADLINE_SOON this long before one of its jobs' TTR ends. */
     static final long SAFETY_MARGIN_MS = 1000;
+    /**
+     * A push dispatcher holds a job this much longer than it waits for its consumer, so its own
+     * timeout (which releases with backoff) always comes before the TTR would make the job ready.
+     */
+    static final long DISPATCH_GRACE_MS = 1000;
     /** Key in `stats` and the command it counts, in beanstalkd's order. */
     static final String[][] STATS_OPS = {
         {"cmd-put", "PUT"}, {"cmd-peek", "PEEK"}, {"cmd-peek-ready", "PEEK_READY"},
@@ -74,6 +79,8 @@ public final class Daemon {
     private Durability durability = Durability.NONE;
     private Supplier<String> extraStats = () -> "";
     private long nextJobId = 1;
+    /** Ids of detached sessions count down from -1, apart from the transports' ids. */
+    private long nextDetachedId = -1;
     private long readyCount, urgentCount, reservedCount, delayedCount, buriedCount;
     private long totalJobs, jobTimeouts, totalConnections, producers, workers, waitingCount;
     private final long[] opCounts = new long[Op.values().length];
@@ -118,29 +125,118 @@ public final class Daemon {
         if (s == null) {
             return;
         }
-        s.closed = true;
-        s.pending.clear();
-        if (s.waiting) {
-            stopWaiting(s);
-        }
         if (s.producer) {
             producers--;
         }
         if (s.worker) {
             workers--;
         }
+        end(s);
+    }
+
+    /** Ends a session: its reserved jobs return to ready, its watches drop. */
+    private void end(Session s) {
+        s.closed = true;
+        s.pending.clear();
+        if (s.waiting) {
+            stopWaiting(s);
+        }
         for (Job j : new ArrayList<>(s.reservedJobs)) {
             unreserve(j);
             enqueue(j, 0);
         }
-        s.use.using--;
-        dropIfUnused(s.use);
+        if (!s.detached) { // a detached session's use is not counted
+            s.use.using--;
+            dropIfUnused(s.use);
+        }
         for (Tube t : s.watch) {
             t.watching--;
             dropIfUnused(t);
         }
         s.watch.clear();
         settle();
+    }
+
+    // ---------------------------------------------------------------- detached sessions (event bus)
+
+    /**
+     * A session that is not a connection (event-bus requests, push dispatch), watching
+     * {@code watch}; it uses the default tube without counting in its stats.
+     */
+    public Session openDetached(Object route, List<String> watch) {
+        Session s = new Session(nextDetachedId--, route);
+        s.detached = true;
+        s.use = defaultTube;
+        for (String name : watch) {
+            Tube t = findOrMakeTube(name);
+            if (!s.watch.contains(t)) {
+                s.watch.add(t);
+                t.watching++;
+            }
+        }
+        return s;
+    }
+
+    /** A push dispatcher on {@code tube}: it holds each job for max(TTR, timeoutMs) plus a grace period. */
+    public Session openDispatcher(Object route, String tube, long timeoutMs) {
+        Session s = openDetached(route, List.of(tube));
+        s.dispatchTimeoutMs = Math.max(0, timeoutMs);
+        return s;
+    }
+
+    /** Ends a detached session; jobs it still holds return to ready. */
+    public void closeDetached(Session s) {
+        end(s);
+    }
+
+    /**
+     * Runs one command for a detached session now and returns its reply bytes; with a
+     * {@code tube}, the command runs as if the session used it (kick, peek-ready...).
+     * Never for reserve commands (see {@link #reserveDetached}).
+     */
+    public byte[] runDetached(Session s, String tube, Command c) {
+        Tube t = tube == null ? defaultTube : findOrMakeTube(tube);
+        s.use = t;
+        execute(s, c);
+        s.use = defaultTube;
+        dropIfUnused(t);
+        settle();
+        s.answered = 0;
+        return s.out.take();
+    }
+
+    /**
+     * An event-bus reserve: one job from the session's watched tubes, waiting up to
+     * {@code timeoutSec} (0 = answer at once). The job goes to the session's heir.
+     */
+    public void reserveDetached(Session s, Session heir, long timeoutSec) {
+        opCounts[Op.RESERVE_WITH_TIMEOUT.ordinal()]++;
+        s.heir = heir;
+        s.credit = 1;
+        reserve(s, timeoutSec);
+        settle();
+    }
+
+    /** Gives a push dispatcher {@code n} more slots; it waits for jobs while it has any. */
+    public void grant(Session s, int n) {
+        s.credit += n;
+        if (!s.waiting && !s.closed && s.credit > 0) {
+            startWaiting(s, -1, clock.nowMillis());
+            processQueue();
+        }
+        settle();
+    }
+
+    /** Whether {@code s} still holds job {@code id} from the reservation numbered {@code reserves}. */
+    public boolean holds(Session s, long id, int reserves) {
+        Job j = jobs.get(id);
+        return j != null && j.state == JobState.RESERVED && j.reserver == s && j.reserves == reserves;
+    }
+
+    /** The tube of a live job, or null. */
+    public String tubeOf(long id) {
+        Job j = jobs.get(id);
+        return j == null ? null : j.tube.name;
     }
 
     /** Sessions that have output (or must close) since the last call. */
@@ -226,20 +322,29 @@ public final class Daemon {
                 return new DatagramReply("INSERTED " + seen + "\r\n", true);
             }
         }
+        return new DatagramReply(putInto(tubeName, c, token), false);
+    }
+
+    /** A put outside any session (event bus), into {@code tubeName}; returns the reply line. */
+    public String putInto(String tubeName, Command c) {
+        return putInto(tubeName, c, null);
+    }
+
+    private String putInto(String tubeName, Command c, String token) {
         opCounts[Op.PUT.ordinal()]++;
         if (draining) {
-            return new DatagramReply(Replies.DRAINING, false);
+            return Replies.DRAINING;
         }
         if (!durability.canAccept(c.body.length)) {
-            return new DatagramReply(Replies.OUT_OF_MEMORY, false);
+            return Replies.OUT_OF_MEMORY;
         }
         Tube t = findOrMakeTube(tubeName);
         long id = insert(t, c, token);
         if (token != null) {
-            dedupe.remember(token, id, now);
+            dedupe.remember(token, id, clock.nowMillis());
         }
         settle();
-        return new DatagramReply("INSERTED " + id + "\r\n", false);
+        return "INSERTED " + id + "\r\n";
     }
 
     /** Drain mode: puts answer DRAINING until it is switched off. */
@@ -481,7 +586,9 @@ public final class Daemon {
             return;
         }
         unreserve(j);
-        j.pri = c.pri;
+        if (c.pri >= 0) { // negative: keep (event-bus release without a priority)
+            j.pri = c.pri;
+        }
         j.delayMs = c.delayMs;
         j.releases++;
         durability.update(j.id, c.delayMs > 0 ? JobState.DELAYED : JobState.READY, j.pri, c.delayMs);
@@ -499,7 +606,9 @@ public final class Daemon {
             return;
         }
         unreserve(j);
-        j.pri = c.pri;
+        if (c.pri >= 0) {
+            j.pri = c.pri;
+        }
         j.state = JobState.BURIED;
         j.buries++;
         j.tube.buried.add(j);
@@ -669,14 +778,25 @@ public final class Daemon {
 
     /** Reserves the job for the session and writes the RESERVED reply. */
     private void hand(Session s, Job j) {
+        Session owner = s.heir != null ? s.heir : s;
+        long hold = s.dispatchTimeoutMs < 0 ? j.ttrMs : Math.max(j.ttrMs, s.dispatchTimeoutMs) + DISPATCH_GRACE_MS;
         j.state = JobState.RESERVED;
-        j.reserver = s;
+        j.reserver = owner;
         j.reserves++;
-        j.deadlineAt = clock.nowMillis() + j.ttrMs;
+        j.deadlineAt = clock.nowMillis() + hold;
         jobTimers.add(j);
-        s.reservedJobs.add(j);
+        owner.reservedJobs.add(j);
         j.tube.reserved++;
         reservedCount++;
+        if (s.detached) {
+            s.handed(new Reservation(j.id, j.tube.name, j.body, j.pri, j.reserves));
+            s.credit--;
+            markDirty(s);
+            if (s.credit > 0 && !s.closed) {
+                startWaiting(s, -1, clock.nowMillis()); // a dispatcher with free slots waits on
+            }
+            return;
+        }
         s.out.ascii("RESERVED ").number(j.id).ascii(" ").number(j.body.length).ascii("\r\n")
                 .raw(j.body).ascii("\r\n");
         answered(s);
@@ -750,7 +870,7 @@ public final class Daemon {
     private void scheduleWakeup(Session s, long now) {
         sessionTimers.remove(s);
         long at = s.waitUntil;
-        Job soonest = s.soonestReserved();
+        Job soonest = s.detached ? null : s.soonestReserved();
         if (soonest != null) {
             at = Math.min(at, soonest.deadlineAt - SAFETY_MARGIN_MS);
         }
@@ -761,6 +881,9 @@ public final class Daemon {
     }
 
     private boolean deadlineSoon(Session s, long now) {
+        if (s.detached) {
+            return false; // a dispatcher times out its own jobs; bus reserves hold none
+        }
         Job j = s.soonestReserved();
         return j != null && now >= j.deadlineAt - SAFETY_MARGIN_MS;
     }
@@ -784,14 +907,14 @@ public final class Daemon {
     }
 
     private void markProducer(Session s) {
-        if (!s.producer) {
+        if (!s.producer && !s.detached) {
             s.producer = true;
             producers++;
         }
     }
 
     private void markWorker(Session s) {
-        if (!s.worker) {
+        if (!s.worker && !s.detached) {
             s.worker = true;
             workers++;
         }

@@ -4,6 +4,7 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.bus.api.BusApi;
 import dev.sockq.journal.Journal;
 import dev.sockq.journal.JournalOptions;
 import dev.sockq.ops.JournalMetrics;
@@ -33,6 +34,7 @@ public final class DaemonVerticle extends VerticleBase {
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
     private long fsyncTimer = -1;
+    private Future<Void> apiRegistered;
     /** Replies (and datagram answers) waiting for the journal, in the order they were made. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
 
@@ -72,9 +74,20 @@ public final class DaemonVerticle extends VerticleBase {
                 log.info("drain mode: new jobs are refused with DRAINING");
             } else if ("snapshot".equals(m.body())) {
                 m.reply(daemon.snapshot());
+            } else if ("serve-api".equals(m.body())) {
+                serveApi().onSuccess(v -> m.reply(null)).onFailure(e -> m.fail(500, e.toString()));
             }
         });
-        return Future.all(sessions.completion(), datagrams.completion(), control.completion());
+        Future<Void> api = options.busApi() ? serveApi() : Future.succeededFuture();
+        return Future.all(sessions.completion(), datagrams.completion(), control.completion(), api);
+    }
+
+    /** Registers the public API once: at start, or when a cluster elects this node to serve it. */
+    private Future<Void> serveApi() {
+        if (apiRegistered == null) {
+            apiRegistered = new BusApi(daemon, options.maxJobSize(), this::send, this::flush).register(bus);
+        }
+        return apiRegistered;
     }
 
     private void handle(SessionInput in) {
@@ -96,6 +109,14 @@ public final class DaemonVerticle extends VerticleBase {
     private void flush() {
         List<Session> dirty = daemon.takeDirty();
         for (Session s : dirty) {
+            if (s.route() instanceof DetachedRoute route) {
+                route.deliver(s);
+                continue;
+            }
+            if (s.route() == null) {
+                s.takeOutput(); // the bus owner: its replies were taken as they were made
+                continue;
+            }
             SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
             String address = (String) s.route();
             send(() -> bus.send(address, out, Addresses.LOCAL));

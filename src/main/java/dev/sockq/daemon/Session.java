@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 
 /**
  * The daemon's view of one client connection: used tube, watch list, reserved jobs, the
@@ -42,6 +43,19 @@ public final class Session {
     boolean closing;
     boolean closed;
     boolean dirty;
+    /**
+     * Not a connection but an event-bus party (the bus owner, a bus reserve, a push dispatcher):
+     * not counted in connection stats, never told DEADLINE_SOON, gets jobs as {@link Reservation}s.
+     */
+    boolean detached;
+    /** Jobs a detached session may still take (1 for a bus reserve, free slots for a dispatcher). */
+    int credit;
+    /** Who owns the jobs this detached session is handed (the bus owner for bus reserves), or null for itself. */
+    Session heir;
+    /** A push dispatcher's consumer timeout in ms (0 = the job's TTR), or -1 if not a dispatcher. */
+    long dispatchTimeoutMs = -1;
+    /** Jobs handed to this detached session since the last {@link #takeHanded()}. */
+    private ArrayList<Reservation> handed;
     /** Absolute reserve-with-timeout deadline, or Long.MAX_VALUE for none. */
     long waitUntil = Long.MAX_VALUE;
     /** When the timer heap must look at this session again. */
@@ -77,6 +91,23 @@ public final class Session {
     /** Whether the client asked to close (quit) and the transport must hang up after the output. */
     public boolean closeRequested() {
         return closing;
+    }
+
+    /** Takes the jobs handed to this detached session since the last call. */
+    public List<Reservation> takeHanded() {
+        if (handed == null || handed.isEmpty()) {
+            return List.of();
+        }
+        List<Reservation> result = handed;
+        handed = null;
+        return result;
+    }
+
+    void handed(Reservation r) {
+        if (handed == null) {
+            handed = new ArrayList<>(2);
+        }
+        handed.add(r);
     }
 
     Job soonestReserved() {

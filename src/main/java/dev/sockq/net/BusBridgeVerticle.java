@@ -1,5 +1,6 @@
 package dev.sockq.net;
 
+import dev.sockq.bus.api.ApiOp;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServer;
@@ -19,8 +20,6 @@ import java.util.List;
  */
 public final class BusBridgeVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(BusBridgeVerticle.class);
-    /** Requests a bridge client may send: the public API of PRODUCT.md, nothing else. */
-    static final String API_REGEX = "sockq\\.(put|reserve|delete|release|bury|touch|stats)";
 
     private final String host;
     private final int port;
@@ -37,7 +36,11 @@ public final class BusBridgeVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        BridgeOptions options = new BridgeOptions().addInboundPermitted(new PermittedOptions().setAddressRegex(API_REGEX));
+        // what a bridge client may send to: the public API, by exact address, nothing else
+        BridgeOptions options = new BridgeOptions();
+        for (ApiOp op : ApiOp.values()) {
+            options.addInboundPermitted(new PermittedOptions().setAddress(op.address));
+        }
         for (String address : pushAddresses) {
             options.addOutboundPermitted(new PermittedOptions().setAddress(address));
         }

@@ -3,6 +3,7 @@ package dev.sockq.net;
 import dev.sockq.bus.Command;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
+import dev.sockq.bus.TubeName;
 
 import java.nio.charset.StandardCharsets;
 
@@ -12,19 +13,9 @@ import java.nio.charset.StandardCharsets;
  * after optional spaces, and anything else answers BAD_FORMAT or UNKNOWN_COMMAND.
  */
 public final class CommandParser {
-    /** Longest tube name beanstalkd accepts. */
-    public static final int MAX_TUBE_NAME = 200;
     private static final long U32_MAX = 0xFFFF_FFFFL;
     private static final Command BAD_FORMAT = Command.error(Replies.BAD_FORMAT);
     private static final Command UNKNOWN_COMMAND = Command.error(Replies.UNKNOWN_COMMAND);
-    private static final boolean[] NAME_CHARS = new boolean[128];
-
-    static {
-        String chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-+/;.$_()";
-        for (int i = 0; i < chars.length(); i++) {
-            NAME_CHARS[chars.charAt(i)] = true;
-        }
-    }
 
     private CommandParser() {
     }
@@ -96,7 +87,7 @@ public final class CommandParser {
         } else if (c.prefix("pause-tube")) {
             c.skipSpaces();
             int start = c.pos;
-            while (c.pos < c.len && c.line[c.pos] >= 0 && NAME_CHARS[c.line[c.pos]]) {
+            while (c.pos < c.len && TubeName.isNameChar(c.line[c.pos])) {
                 c.pos++;
             }
             if (c.pos == start) {
@@ -138,12 +129,12 @@ public final class CommandParser {
 
     private static Command named(Op op, Cursor c) {
         int n = c.len - c.pos;
-        if (n == 0 || n > MAX_TUBE_NAME || c.line[c.pos] == '-') {
+        if (n == 0 || n > TubeName.MAX_LENGTH || c.line[c.pos] == '-') {
             return BAD_FORMAT;
         }
         for (int i = c.pos; i < c.len; i++) {
             byte b = c.line[i];
-            if (b < 0 || !NAME_CHARS[b]) {
+            if (!TubeName.isNameChar(b)) {
                 return BAD_FORMAT;
             }
         }

@@ -1,5 +1,6 @@
 package dev.sockq.cli;
 
+import dev.sockq.client.StatsJson;
 import dev.sockq.support.RawClient;
 import dev.sockq.support.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -248,13 +249,13 @@ class ClientCommandsTest {
 
     @Test
     void statsJsonTypes() {
-        assertEquals(12L, StatsCommand.typed("total-jobs", "12", false));
-        assertEquals(0.0015, StatsCommand.typed("rusage-stime", "0.001500", true));
-        assertEquals(true, StatsCommand.typed("draining", "true", true));
-        assertEquals("1234567890123456", StatsCommand.typed("id", "1234567890123456", true), "hex id that happens to be digits");
-        assertEquals(7L, StatsCommand.typed("id", "7", false), "a job's id");
-        assertEquals("42", StatsCommand.typed("name", "42", false), "a tube named 42");
-        assertEquals("007", StatsCommand.typed("x", "007", false), "not canonical, kept as text");
+        assertEquals(12L, StatsJson.typed("total-jobs", "12", false));
+        assertEquals(0.0015, StatsJson.typed("rusage-stime", "0.001500", true));
+        assertEquals(true, StatsJson.typed("draining", "true", true));
+        assertEquals("1234567890123456", StatsJson.typed("id", "1234567890123456", true), "hex id that happens to be digits");
+        assertEquals(7L, StatsJson.typed("id", "7", false), "a job's id");
+        assertEquals("42", StatsJson.typed("name", "42", false), "a tube named 42");
+        assertEquals("007", StatsJson.typed("x", "007", false), "not canonical, kept as text");
     }
 
     @Test
