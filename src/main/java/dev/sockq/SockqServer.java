@@ -2,6 +2,7 @@ package dev.sockq;
 
 import dev.sockq.bus.Addresses;
 import dev.sockq.cluster.ApiLeadership;
+import dev.sockq.config.PushBinding;
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
@@ -11,6 +12,7 @@ import dev.sockq.net.UdpOptions;
 import dev.sockq.net.UdpServerVerticle;
 import dev.sockq.ops.DatagramCounters;
 import dev.sockq.ops.OpsVerticle;
+import dev.sockq.ops.PushCounters;
 import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
 import dev.sockq.net.BusBridgeVerticle;
@@ -33,6 +35,7 @@ public final class SockqServer {
     private final SockqConfig config;
     private final List<String> deployments = new ArrayList<>();
     private final DatagramCounters datagrams = new DatagramCounters();
+    private final List<PushCounters> push;
     private int tcpPort = -1;
     private int udpPort = -1;
     private int httpPort = -1;
@@ -45,6 +48,7 @@ public final class SockqServer {
     public SockqServer(Vertx vertx, SockqConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.push = config.push().stream().map(b -> new PushCounters(b.tube())).toList();
     }
 
     public Future<SockqServer> start() {
@@ -52,7 +56,7 @@ public final class SockqServer {
                 : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi() && !vertx.isClustered());
+                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi() && !vertx.isClustered(), config.push(), push);
         // The ops port comes first and goes last, so /ready answers 503 through a long journal
         // replay and through shutdown instead of refusing connections.
         return startOps()
@@ -91,7 +95,7 @@ public final class SockqServer {
             return Future.succeededFuture();
         }
         String host = unixSocket() ? "127.0.0.1" : config.host(); // HTTP needs an IP address
-        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams);
+        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push);
         return vertx.deployVerticle(ops).map(id -> {
             opsDeployment = id;
             httpPort = ops.actualPort();
@@ -142,7 +146,8 @@ public final class SockqServer {
             return Future.succeededFuture();
         }
         String host = unixSocket() ? "127.0.0.1" : config.host();
-        BusBridgeVerticle bridge = new BusBridgeVerticle(host, config.bridgePort(), List.of());
+        List<String> pushed = config.push().stream().map(PushBinding::address).distinct().toList();
+        BusBridgeVerticle bridge = new BusBridgeVerticle(host, config.bridgePort(), pushed);
         return vertx.deployVerticle(bridge).map(id -> {
             deployments.add(id);
             bridgePort = bridge.actualPort();

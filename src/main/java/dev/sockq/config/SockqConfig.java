@@ -2,6 +2,8 @@ package dev.sockq.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * The settled configuration of one sockq server (after defaults, file, environment and
  * command line were layered by {@link ConfigLoader}).
@@ -27,6 +29,7 @@ public record SockqConfig(
         int httpPort,
         long shutdownTimeoutSec,
         boolean busApi,
+        List<PushBinding> push,
         String clusterConfig,
         String clusterHost,
         int clusterPort,
@@ -57,6 +60,7 @@ public record SockqConfig(
         HTTP_PORT("httpPort", 11380),
         SHUTDOWN_TIMEOUT("shutdownTimeout", 10),
         BUS_API("busApi", true),
+        PUSH("push", null),
         CLUSTER_CONFIG("clusterConfig", ""),
         CLUSTER_HOST("clusterHost", "127.0.0.1"),
         CLUSTER_PORT("clusterPort", 0),
@@ -108,6 +112,7 @@ public record SockqConfig(
                 intOf(j, Key.HTTP_PORT),
                 longOf(j, Key.SHUTDOWN_TIMEOUT),
                 boolOf(j, Key.BUS_API),
+                PushBinding.listOf(j.getValue(Key.PUSH.json)),
                 stringOf(j, Key.CLUSTER_CONFIG),
                 stringOf(j, Key.CLUSTER_HOST),
                 intOf(j, Key.CLUSTER_PORT),

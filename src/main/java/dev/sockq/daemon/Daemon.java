@@ -233,6 +233,24 @@ public final class Daemon {
         return j != null && j.state == JobState.RESERVED && j.reserver == s && j.reserves == reserves;
     }
 
+    /**
+     * Returns a job {@code s} holds as if it had never been reserved (a push nobody could take):
+     * its `reserves` count goes back down, and it is ready again after {@code delayMs}.
+     */
+    public void giveBack(Session s, long id, long delayMs) {
+        Job j = reservedBy(s, id);
+        if (j == null) {
+            return;
+        }
+        unreserve(j);
+        j.reserves--;
+        if (delayMs > 0) {
+            durability.update(j.id, JobState.DELAYED, j.pri, delayMs);
+        }
+        enqueue(j, delayMs);
+        settle();
+    }
+
     /** The tube of a live job, or null. */
     public String tubeOf(long id) {
         Job j = jobs.get(id);
@@ -789,7 +807,7 @@ public final class Daemon {
         j.tube.reserved++;
         reservedCount++;
         if (s.detached) {
-            s.handed(new Reservation(j.id, j.tube.name, j.body, j.pri, j.reserves));
+            s.handed(new Reservation(j.id, j.tube.name, j.body, j.pri, j.ttrMs, j.reserves));
             s.credit--;
             markDirty(s);
             if (s.credit > 0 && !s.closed) {

@@ -1,7 +1,10 @@
 package dev.sockq.daemon;
 
+import dev.sockq.config.PushBinding;
 import dev.sockq.journal.JournalOptions;
+import dev.sockq.ops.PushCounters;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -10,7 +13,9 @@ import java.util.function.Supplier;
  * @param journal    where and how to journal, or null to keep jobs in memory only
  * @param extraStats YAML lines appended to `stats` (sockq's own counters)
  * @param busApi     whether to serve the public event-bus API (sockq.put, sockq.reserve...)
+ * @param push       tubes bound to consumer addresses, with their counters at the same index in {@code pushCounters}
  */
 public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, JournalOptions journal,
-                            Supplier<String> extraStats, boolean busApi) {
+                            Supplier<String> extraStats, boolean busApi, List<PushBinding> push,
+                            List<PushCounters> pushCounters) {
 }

@@ -5,6 +5,7 @@ import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
 import dev.sockq.bus.api.BusApi;
+import dev.sockq.bus.push.PushDispatcher;
 import dev.sockq.journal.Journal;
 import dev.sockq.journal.JournalOptions;
 import dev.sockq.ops.JournalMetrics;
@@ -16,6 +17,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -37,6 +39,7 @@ public final class DaemonVerticle extends VerticleBase {
     private Future<Void> apiRegistered;
     /** Replies (and datagram answers) waiting for the journal, in the order they were made. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private final List<PushDispatcher> dispatchers = new ArrayList<>();
 
     /** A reply that may leave once the journal has written {@code needs} records. */
     private record Held(long needs, Runnable send) {
@@ -79,6 +82,13 @@ public final class DaemonVerticle extends VerticleBase {
             }
         });
         Future<Void> api = options.busApi() ? serveApi() : Future.succeededFuture();
+        for (int i = 0; i < options.push().size(); i++) {
+            PushDispatcher d = new PushDispatcher(options.push().get(i), bus, daemon, options.pushCounters().get(i),
+                    this::send, this::flush);
+            dispatchers.add(d);
+            d.start();
+        }
+        flush();
         return Future.all(sessions.completion(), datagrams.completion(), control.completion(), api);
     }
 
@@ -169,6 +179,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() throws Exception {
+        dispatchers.forEach(PushDispatcher::stop);
         if (fsyncTimer >= 0) {
             vertx.cancelTimer(fsyncTimer);
         }

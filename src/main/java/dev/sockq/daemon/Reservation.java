@@ -5,5 +5,5 @@ package dev.sockq.daemon;
  *
  * @param reserves how many times the job has been reserved, this time included (a push attempt number)
  */
-public record Reservation(long id, String tube, byte[] body, long pri, int reserves) {
+public record Reservation(long id, String tube, byte[] body, long pri, long ttrMs, int reserves) {
 }

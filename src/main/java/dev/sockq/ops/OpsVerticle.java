@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,13 +23,15 @@ public final class OpsVerticle extends VerticleBase {
     private final int port;
     private final BooleanSupplier ready;
     private final DatagramCounters datagrams;
+    private final List<PushCounters> push;
     private HttpServer server;
 
-    public OpsVerticle(String host, int port, BooleanSupplier ready, DatagramCounters datagrams) {
+    public OpsVerticle(String host, int port, BooleanSupplier ready, DatagramCounters datagrams, List<PushCounters> push) {
         this.host = host;
         this.port = port;
         this.ready = ready;
         this.datagrams = datagrams;
+        this.push = push;
     }
 
     public int actualPort() {
@@ -50,7 +53,7 @@ public final class OpsVerticle extends VerticleBase {
             }
             case "/metrics" -> vertx.eventBus().<Snapshot>request(Addresses.DAEMON_CONTROL, "snapshot", Addresses.LOCAL)
                     .onSuccess(m -> {
-                        StringBuilder text = new StringBuilder(PrometheusText.render(m.body(), datagrams));
+                        StringBuilder text = new StringBuilder(PrometheusText.render(m.body(), datagrams, push));
                         if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry registry) {
                             text.append(registry.scrape());
                         }

@@ -2,6 +2,7 @@ package dev.sockq.ops;
 
 import dev.sockq.daemon.Snapshot;
 
+import java.util.List;
 import java.util.Map;
 
 /** Renders sockq's own metrics in the Prometheus text format (sockq_ prefix, _total counters). */
@@ -9,7 +10,7 @@ public final class PrometheusText {
     private PrometheusText() {
     }
 
-    public static String render(Snapshot s, DatagramCounters d) {
+    public static String render(Snapshot s, DatagramCounters d, List<PushCounters> push) {
         StringBuilder b = new StringBuilder(2048);
         b.append("# HELP sockq_jobs Jobs by tube and state.\n# TYPE sockq_jobs gauge\n");
         for (Snapshot.TubeCounts t : s.tubes()) {
@@ -36,6 +37,18 @@ public final class PrometheusText {
         datagram(b, "duplicate", d.duplicates.sum());
         datagram(b, "rejected", d.rejected.sum());
         metric(b, "sockq_datagrams_received_total", "counter", "Datagrams received.", d.received.sum());
+        if (!push.isEmpty()) {
+            b.append("# HELP sockq_push_total Push dispatch: jobs sent to a bound address, and how attempts ended, by tube.\n"
+                    + "# TYPE sockq_push_total counter\n");
+            for (PushCounters p : push) {
+                pushed(b, p.tube, "sent", p.sent.sum());
+                pushed(b, p.tube, "succeeded", p.succeeded.sum());
+                pushed(b, p.tube, "failed", p.failed.sum());
+                pushed(b, p.tube, "timed_out", p.timedOut.sum());
+                pushed(b, p.tube, "no_consumer", p.noConsumer.sum());
+                pushed(b, p.tube, "buried", p.buried.sum());
+            }
+        }
         if (!s.journal().isEmpty()) {
             metric(b, "sockq_journal_records_total", "counter", "Records appended to the journal.", s.journal().get("records"));
             metric(b, "sockq_journal_migrated_total", "counter", "Records copied forward by compaction.",
@@ -53,6 +66,11 @@ public final class PrometheusText {
 
     private static void job(StringBuilder b, String tube, String state, long n) {
         b.append("sockq_jobs{tube=\"").append(tube).append("\",state=\"").append(state).append("\"} ").append(n).append('\n');
+    }
+
+    private static void pushed(StringBuilder b, String tube, String outcome, long n) {
+        b.append("sockq_push_total{tube=\"").append(tube).append("\",outcome=\"").append(outcome).append("\"} ")
+         .append(n).append('\n');
     }
 
     private static void datagram(StringBuilder b, String outcome, long n) {

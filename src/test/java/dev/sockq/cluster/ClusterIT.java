@@ -2,6 +2,7 @@ package dev.sockq.cluster;
 
 import dev.sockq.SockqServer;
 import dev.sockq.config.SockqConfig;
+import dev.sockq.support.Poll;
 import dev.sockq.support.RawClient;
 import dev.sockq.support.SockqProcess;
 import dev.sockq.support.TestCluster;
@@ -9,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
@@ -21,8 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,7 +61,7 @@ class ClusterIT {
     static void startCluster() throws Exception {
         clusterConfig = TestCluster.config(dir);
         long launched = System.nanoTime();
-        node = SockqProcess.start(dir, Map.of(), "-p", "0", "--udp-port", "-1", "--http-port", "-1", "--in-memory",
+        node = SockqProcess.start(dir, Map.of("SOCKQ_PUSH", "[{\"tube\": \"pushed\", \"address\": \"it.workers\"}]"), "-p", "0", "--udp-port", "-1", "--http-port", "-1", "--in-memory",
                 "--cluster", "--cluster-config", clusterConfig.toString());
         Matcher joined = node.await(JOINED, 90, TimeUnit.SECONDS);
         nodePort = Integer.parseInt(node.await(LISTENING, 30, TimeUnit.SECONDS).group(1));
@@ -113,6 +119,36 @@ class ClusterIT {
 
     @Test
     @Order(3)
+    void aJobPutOverTcpIsPushedToAConsumerInTheOtherJvm() throws Exception {
+        BlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
+        MessageConsumer<JsonObject> worker = client.eventBus().consumer("it.workers", m -> {
+            received.add(m.body());
+            m.reply(new JsonObject()); // done: the job is deleted
+        });
+        worker.completion().await();
+        try (RawClient c = new RawClient(nodePort)) {
+            c.call("use pushed\r\n");
+            String inserted = c.call("put 0 0 60 11\r\npush me out\r\n");
+            long id = Long.parseLong(inserted.trim().substring("INSERTED ".length()));
+            JsonObject job = received.poll(30, TimeUnit.SECONDS);
+            assertTrue(job != null, "pushed within 30 s");
+            assertEquals(id, job.getLong("id"));
+            assertEquals("pushed", job.getString("tube"));
+            assertEquals("push me out", job.getString("body"));
+            Poll.until(() -> {
+                try {
+                    return c.call("peek " + id + "\r\n").equals("NOT_FOUND\r\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } finally {
+            worker.unregister().await();
+        }
+    }
+
+    @Test
+    @Order(4)
     void theDaemonsInternalAddressesCannotBeReachedFromAnotherNode() {
         // the jar node consumes sockq.daemon.* with localConsumer: invisible to this JVM
         ReplyException e = assertThrows(ReplyException.class,
@@ -121,7 +157,7 @@ class ClusterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aSecondNodeServesItsOwnSocketsAndTakesOverTheApiWhenTheLeaderDies() throws Exception {
         SockqServer second = new SockqServer(client, SockqConfig.from(new JsonObject().put("port", 0)
                 .put("udpPort", -1).put("httpPort", -1).put("inMemory", true).put("cluster", true)));

@@ -1,6 +1,7 @@
 package dev.sockq.net;
 
 import dev.sockq.support.BridgeClient;
+import dev.sockq.support.Poll;
 import dev.sockq.support.RawClient;
 import dev.sockq.support.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -8,6 +9,9 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +23,8 @@ class BusBridgeTest {
 
     @BeforeEach
     void start() {
-        server = TestServer.start(new JsonObject().put("bridgePort", 0));
+        server = TestServer.start(new JsonObject().put("bridgePort", 0)
+                .put("push", new JsonArray().add(new JsonObject().put("tube", "bridged").put("address", "workers.bridged"))));
         bridgePort = server.bridgePort();
         assertTrue(bridgePort > 0, "bridge bound");
     }
@@ -57,6 +62,30 @@ class BusBridgeTest {
             JsonObject reply = bridge.request("sockq.delete", new JsonObject().put("id", 999_999));
             assertEquals("err", reply.getString("type"), reply.encode());
             assertEquals("NOT_FOUND", reply.getString("message"));
+        }
+    }
+
+    @Test
+    void aBridgeClientRegisteredOnAPushAddressGetsTheJobsAndItsReplyDeletesThem() throws Exception {
+        try (BridgeClient worker = new BridgeClient(bridgePort); RawClient tcp = server.client()) {
+            worker.write(new JsonObject().put("type", "register").put("address", "workers.bridged"));
+            tcp.call("use bridged\r\n");
+            String inserted = tcp.call("put 0 0 60 5\r\nhello\r\n");
+            long id = Long.parseLong(inserted.trim().substring("INSERTED ".length()));
+            JsonObject pushed = worker.read(); // a first push may find no consumer yet: it is retried
+            assertEquals("message", pushed.getString("type"), pushed.encode());
+            assertEquals("workers.bridged", pushed.getString("address"));
+            assertEquals(id, pushed.getJsonObject("body").getLong("id"));
+            assertEquals("hello", pushed.getJsonObject("body").getString("body"));
+            worker.write(new JsonObject().put("type", "send").put("address", pushed.getString("replyAddress"))
+                    .put("body", new JsonObject()));
+            Poll.until(() -> {
+                try {
+                    return tcp.call("peek " + id + "\r\n").equals("NOT_FOUND\r\n");
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
         }
     }
 
