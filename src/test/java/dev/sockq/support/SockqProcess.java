@@ -17,13 +17,19 @@ import java.util.regex.Pattern;
 /** `java -jar target/sockq.jar ARGS` as a child process, with its log lines followed as they come. */
 public final class SockqProcess implements AutoCloseable {
     private final Process process;
-    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final BlockingQueue<String> lines;
     private final List<String> seen = new ArrayList<>();
 
     private SockqProcess(Process process) {
         this.process = process;
+        this.lines = follow(process);
+    }
+
+    /** The process's stderr (where sockq logs) line by line, as they come. */
+    public static BlockingQueue<String> follow(Process p) {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     lines.add(line);
@@ -34,6 +40,7 @@ public final class SockqProcess implements AutoCloseable {
         });
         reader.setDaemon(true);
         reader.start();
+        return lines;
     }
 
     /** Starts the jar in {@code dir} with no SOCKQ_* variables but {@code env}. */
