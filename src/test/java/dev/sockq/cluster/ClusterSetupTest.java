@@ -2,6 +2,7 @@ package dev.sockq.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import dev.sockq.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +61,13 @@ class ClusterSetupTest {
                 () -> ClusterSetup.hazelcastConfig(broken.toString()));
         assertTrue(bad.getMessage().startsWith("bad cluster config " + broken + ": "), bad.getMessage());
         assertFalse(bad.getMessage().contains("\n"), bad.getMessage());
+    }
+
+    @Test
+    void theServerRefusesToStartOnAMissingClusterConfigWithUsageExitCode() {
+        assertEquals(2, Main.run("--cluster", "--cluster-config", dir.resolve("nope.xml").toString(), "-p", "0",
+                "--in-memory", "--http-port", "-1"));
+        assertEquals(2, Main.run("--cluster-port", "70000", "-p", "0", "--in-memory", "--http-port", "-1"));
+        assertEquals(2, Main.run("--bridge-port", "-2", "-p", "0", "--in-memory", "--http-port", "-1"));
     }
 }
