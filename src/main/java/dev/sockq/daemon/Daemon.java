@@ -244,10 +244,11 @@ public final class Daemon {
         }
         unreserve(j);
         j.reserves--;
-        if (delayMs > 0) {
-            durability.update(j.id, JobState.DELAYED, j.pri, delayMs);
+        long delay = durability.canAccept(-1) ? delayMs : 0; // journal full: ready at once, nothing to record
+        if (delay > 0) {
+            durability.update(j.id, JobState.DELAYED, j.pri, delay);
         }
-        enqueue(j, delayMs);
+        enqueue(j, delay);
         settle();
     }
 

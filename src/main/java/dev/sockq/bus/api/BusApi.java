@@ -65,6 +65,9 @@ public final class BusApi {
             }
         } catch (ApiFailure f) {
             fail(m, f);
+        } catch (RuntimeException e) {
+            log.error("{} {}: failed", m.address(), m.body(), e); // a bug: answer it, keep serving
+            fail(m, new ApiFailure("INTERNAL_ERROR", e.toString()));
         }
         flush.run();
     }
