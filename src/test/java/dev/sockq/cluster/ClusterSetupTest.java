@@ -21,8 +21,14 @@ class ClusterSetupTest {
     Path dir;
 
     @Test
-    void theBuiltInConfigKeepsTheClusterOnLoopbackWithoutMulticast() {
-        Config c = ClusterSetup.hazelcastConfig(null); // no conf/cluster.xml in the test's working folder
+    void theShippedConfigKeepsTheClusterOnLoopbackWithoutMulticast() {
+        // tests run in the project folder: no file named means conf/cluster.xml there
+        assertLoopback(ClusterSetup.hazelcastConfig(null));
+        // the copy built into the jar, used where there is no conf/cluster.xml
+        assertLoopback(Config.loadFromClasspath(getClass().getClassLoader(), ClusterSetup.BUILT_IN));
+    }
+
+    private static void assertLoopback(Config c) {
         JoinConfig join = c.getNetworkConfig().getJoin();
         assertFalse(join.getMulticastConfig().isEnabled());
         assertFalse(join.getAutoDetectionConfig().isEnabled());
