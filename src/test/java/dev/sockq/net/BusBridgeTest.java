@@ -98,11 +98,13 @@ class BusBridgeTest {
                 assertEquals("err", reply.getString("type"), address + ": " + reply.encode());
                 assertEquals("access_denied", reply.getString("message"), address);
             }
-            // nor may a bridge client listen to them
-            bridge.write(new JsonObject().put("type", "register").put("address", "sockq.daemon.control"));
-            JsonObject refused = bridge.read();
-            assertEquals("err", refused.getString("type"));
-            assertEquals("access_denied", refused.getString("message"));
+            // nor may a bridge client listen to them, or to the API's own addresses (to steal requests)
+            for (String address : new String[] {"sockq.daemon.control", "sockq.put", "sockq.reserve"}) {
+                bridge.write(new JsonObject().put("type", "register").put("address", address));
+                JsonObject refused = bridge.read();
+                assertEquals("err", refused.getString("type"), address);
+                assertEquals("access_denied", refused.getString("message"), address);
+            }
             // the daemon is untouched and the bridge connection still serves the API
             assertEquals("message", bridge.request("sockq.put", new JsonObject().put("tube", "t").put("body", "x"))
                     .getString("type"));
