@@ -1,6 +1,8 @@
 package dev.sockq;
 
 import dev.sockq.bus.Addresses;
+import dev.sockq.cluster.ApiLeadership;
+import dev.sockq.config.PushBinding;
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
@@ -15,6 +17,7 @@ import dev.sockq.net.TcpOptions;
 import dev.sockq.net.TcpServerVerticle;
 import dev.sockq.net.ConnectionLimit;
 import dev.sockq.net.TlsOptions;
+import dev.sockq.net.BusBridgeVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -42,6 +45,8 @@ public final class SockqServer {
     private int tlsPort = -1;
     private int udpPort = -1;
     private int httpPort = -1;
+    private int bridgePort = -1;
+    private ApiLeadership leadership;
     /** Sockets bound and journal recovered, and not stopping (/ready). */
     private volatile boolean ready;
     private String opsDeployment;
@@ -58,7 +63,7 @@ public final class SockqServer {
                 : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
         DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
         DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi(), config.push(), push,
+                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi() && !vertx.isClustered(), config.push(), push,
                 config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput());
         boolean tlsOnMainPort = config.tls() && config.tlsPort() == SockqConfig.TLS_ON_MAIN_PORT;
         boolean exposed = !unixSocket() && !isLoopback(config.host()); // resolved here, not on an event loop
@@ -81,6 +86,8 @@ public final class SockqServer {
                     return deployTcp(tcpOptions(config.tlsPort(), true)).map(p -> tlsPort = p).mapEmpty();
                 })
                 .compose(v -> startUdp())
+                .compose(v -> startBridge())
+                .compose(v -> startApi())
                 .map(v -> {
                     ready = true;
                     log.info("sockq listening tcp={} udp={}{}", unixSocket() ? config.host() : config.host() + ":" + tcpPort,
@@ -185,6 +192,45 @@ public final class SockqServer {
         });
     }
 
+    /** The TCP event-bus bridge for non-JVM services, when bridgePort is set. */
+    private Future<Void> startBridge() {
+        if (config.bridgePort() < 0) {
+            return Future.succeededFuture();
+        }
+        String host = unixSocket() ? "127.0.0.1" : config.host();
+        List<String> pushed = config.push().stream().map(PushBinding::address).distinct().toList();
+        BusBridgeVerticle bridge = new BusBridgeVerticle(host, config.bridgePort(), pushed);
+        return vertx.deployVerticle(bridge).map(id -> {
+            deployments.add(id);
+            bridgePort = bridge.actualPort();
+            return null;
+        });
+    }
+
+    /** The bridge port actually bound, or -1 if the bridge is off. */
+    public int bridgePort() {
+        return bridgePort;
+    }
+
+    /**
+     * The public sockq.* addresses: a lone node's daemon serves them from its start; in a cluster
+     * only the node holding the API leadership does (see {@link ApiLeadership}), the others
+     * serve their own sockets.
+     */
+    private Future<Void> startApi() {
+        if (vertx.isClustered() && config.busApi()) {
+            leadership = new ApiLeadership(vertx,
+                    () -> vertx.eventBus().request(Addresses.DAEMON_CONTROL, "serve-api", Addresses.LOCAL));
+            leadership.start();
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Whether this server serves the public sockq.* addresses now. */
+    public boolean servesApi() {
+        return leadership != null ? leadership.isLeader() : ready && config.busApi();
+    }
+
     private UdpOptions udpOptions(int port, boolean reusePort) {
         return new UdpOptions(config.host(), port, config.maxJobSize(), config.maxDatagramSize(),
                 config.udpReplies(), reusePort);
@@ -208,7 +254,7 @@ public final class SockqServer {
 
     /** beanstalkd's drain mode (SIGUSR1): puts answer DRAINING from now on. */
     public void drain() {
-        vertx.eventBus().send(Addresses.DAEMON_CONTROL, "drain");
+        vertx.eventBus().send(Addresses.DAEMON_CONTROL, "drain", Addresses.LOCAL);
     }
 
     /** The TCP port actually bound (useful with port 0). */
@@ -225,6 +271,15 @@ public final class SockqServer {
             chain = chain.compose(v -> vertx.undeploy(id));
         }
         deployments.clear();
+        if (leadership != null) {
+            // only now, with the daemon (and its API) gone: never two nodes serving the API at once
+            ApiLeadership led = leadership;
+            leadership = null;
+            chain = chain.eventually(() -> {
+                led.stop();
+                return Future.succeededFuture();
+            });
+        }
         String ops = opsDeployment;
         opsDeployment = null;
         return ops == null ? chain : chain.eventually(() -> vertx.undeploy(ops));

@@ -1,6 +1,7 @@
 package dev.sockq.bus;
 
 import dev.sockq.daemon.Snapshot;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 
 /** Every event-bus address sockq uses, in one place. */
@@ -11,11 +12,17 @@ public final class Addresses {
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
     /**
      * Operator commands to the daemon (local): "drain" enters drain mode; a request "snapshot"
-     * is answered with a {@link Snapshot} of its counters.
+     * is answered with a {@link Snapshot} of its counters; a request "serve-api" registers the
+     * public API (a clustered node, once elected to serve it) and is answered when it is registered.
      */
     public static final String DAEMON_CONTROL = "sockq.daemon.control";
     /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
+    /**
+     * For every send to the addresses above: they are node-local (localConsumer, no-copy codecs),
+     * and in a cluster this keeps even the lookup of handlers off the cluster. Never mutated.
+     */
+    public static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     // The public JSON API (request/reply, reachable from other cluster nodes; see README "Event-bus API").
     public static final String PUT = "sockq.put";

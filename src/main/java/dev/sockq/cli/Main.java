@@ -4,7 +4,10 @@ import dev.sockq.SockqServer;
 import dev.sockq.config.ConfigLoader;
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.ServerInfo;
+import com.hazelcast.config.Config;
+import dev.sockq.cluster.ClusterSetup;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -67,19 +70,31 @@ public final class Main implements Callable<Integer> {
         }
         // epoll where available: faster sockets, and SO_REUSEPORT for several UDP instances;
         // Micrometer for the Vert.x and JVM meters that /metrics adds to sockq's own
-        Vertx vertx = Vertx.builder()
-                .with(new VertxOptions().setPreferNativeTransport(true)
-                        .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-                                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
-                .withMetrics(new MicrometerMetricsFactory())
-                .build();
+        Vertx vertx = vertxBuilder().build();
         SockqConfig config;
+        Config hazelcast = null;
         try {
             config = ConfigLoader.load(vertx, o.configFile, o.toJson()).await();
+            if (config.cluster()) {
+                hazelcast = ClusterSetup.hazelcastConfig(config.clusterConfig());
+            }
         } catch (Exception e) {
             System.err.println("sockq: " + e.getMessage());
             vertx.close();
             return CommandLine.ExitCode.USAGE;
+        }
+        if (hazelcast != null) {
+            // the config decides whether to cluster, so the plain Vert.x that read it makes way
+            vertx.close().await();
+            long joining = System.nanoTime();
+            try {
+                vertx = ClusterSetup.start(vertxBuilder(), vertxOptions(), hazelcast, config.clusterHost(),
+                        config.clusterPort()).await();
+            } catch (Exception e) {
+                log.error("sockq could not join the cluster: {}", e.toString());
+                return 1;
+            }
+            log.info("sockq joined the cluster in {} ms", (System.nanoTime() - joining) / 1_000_000);
         }
         SockqServer server = new SockqServer(vertx, config);
         try {
@@ -93,8 +108,19 @@ public final class Main implements Callable<Integer> {
         Signal.handle(new Signal("USR1"), sig -> server.drain());
         awaitStopSignal();
         log.info("sockq stopping");
-        server.stop().transform(v -> vertx.close()).await();
+        Vertx running = vertx;
+        server.stop().transform(v -> running.close()).await();
         return 0;
+    }
+
+    private static VertxOptions vertxOptions() {
+        return new VertxOptions().setPreferNativeTransport(true)
+                .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+
+    private static VertxBuilder vertxBuilder() {
+        return Vertx.builder().with(vertxOptions()).withMetrics(new MicrometerMetricsFactory());
     }
 
     /** Blocks until SIGTERM or SIGINT, which then mean "stop cleanly and exit 0" rather than a JVM kill. */

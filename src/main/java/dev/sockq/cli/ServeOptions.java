@@ -102,6 +102,18 @@ public final class ServeOptions {
     @Option(names = "--tls-port", paramLabel = "N", description = "TLS on this port, plain TCP stays on --port (default: TLS on --port itself)")
     Integer tlsPort;
 
+    @Option(names = "--cluster-config", paramLabel = "FILE", description = "Hazelcast config for --cluster (default conf/cluster.xml when present, else the built-in loopback one)")
+    String clusterConfig;
+
+    @Option(names = "--cluster-host", paramLabel = "ADDR", description = "address of this node's cluster event bus, reachable by the other nodes (default 127.0.0.1)")
+    String clusterHost;
+
+    @Option(names = "--cluster-port", paramLabel = "N", description = "port of this node's cluster event bus (default 0 = any free port)")
+    Integer clusterPort;
+
+    @Option(names = "--bridge-port", paramLabel = "N", description = "TCP event-bus bridge for non-JVM services (default -1 = off; 0 = any free port)")
+    Integer bridgePort;
+
     @Option(names = {"-V", "--verbose"}, description = "more logging (repeat for more)")
     boolean[] verbose = new boolean[0];
 
@@ -137,6 +149,10 @@ public final class ServeOptions {
         put(j, Key.TLS_CA, tlsCa);
         put(j, Key.TLS_PORT, tlsPort);
         put(j, Key.FSYNC, neverFsync ? "never" : fsyncMs != null ? String.valueOf(fsyncMs) : fsync);
+        put(j, Key.CLUSTER_CONFIG, clusterConfig);
+        put(j, Key.CLUSTER_HOST, clusterHost);
+        put(j, Key.CLUSTER_PORT, clusterPort);
+        put(j, Key.BRIDGE_PORT, bridgePort);
         return j;
     }
 

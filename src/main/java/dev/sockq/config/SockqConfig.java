@@ -40,7 +40,11 @@ public record SockqConfig(
         String tlsCert,
         String tlsKey,
         String tlsCa,
-        int tlsPort) {
+        int tlsPort,
+        String clusterConfig,
+        String clusterHost,
+        int clusterPort,
+        int bridgePort) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -80,7 +84,11 @@ public record SockqConfig(
         TLS_CERT("tlsCert", null),
         TLS_KEY("tlsKey", null),
         TLS_CA("tlsCa", null),
-        TLS_PORT("tlsPort", null);
+        TLS_PORT("tlsPort", null),
+        CLUSTER_CONFIG("clusterConfig", ""),
+        CLUSTER_HOST("clusterHost", "127.0.0.1"),
+        CLUSTER_PORT("clusterPort", 0),
+        BRIDGE_PORT("bridgePort", -1);
 
         public final String json;
         public final Object defaultValue;
@@ -138,7 +146,11 @@ public record SockqConfig(
                 optionalStringOf(j, Key.TLS_CERT),
                 optionalStringOf(j, Key.TLS_KEY),
                 optionalStringOf(j, Key.TLS_CA),
-                j.getValue(Key.TLS_PORT.json) == null ? TLS_ON_MAIN_PORT : intOf(j, Key.TLS_PORT));
+                j.getValue(Key.TLS_PORT.json) == null ? TLS_ON_MAIN_PORT : intOf(j, Key.TLS_PORT),
+                stringOf(j, Key.CLUSTER_CONFIG),
+                stringOf(j, Key.CLUSTER_HOST),
+                intOf(j, Key.CLUSTER_PORT),
+                intOf(j, Key.BRIDGE_PORT));
         c.validate();
         return c;
     }
@@ -176,6 +188,15 @@ public record SockqConfig(
         }
         if (host.isBlank()) {
             throw new IllegalArgumentException("host must not be empty");
+        }
+        if (clusterHost.isBlank()) {
+            throw new IllegalArgumentException("clusterHost must not be empty");
+        }
+        if (clusterPort < 0 || clusterPort > 65535) {
+            throw new IllegalArgumentException("clusterPort must be 0..65535, got " + clusterPort);
+        }
+        if (bridgePort < -1 || bridgePort > 65535) {
+            throw new IllegalArgumentException("bridgePort must be -1..65535, got " + bridgePort);
         }
         if (maxConnections < 1 || maxTubes < 1) {
             throw new IllegalArgumentException("maxConnections and maxTubes must be at least 1");

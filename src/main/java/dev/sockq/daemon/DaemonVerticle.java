@@ -36,6 +36,7 @@ public final class DaemonVerticle extends VerticleBase {
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
     private long fsyncTimer = -1;
+    private Future<Void> apiRegistered;
     /** Under fsync always: replies (and datagram answers) waiting for the next commit, in order. */
     private final ArrayDeque<Runnable> held = new ArrayDeque<>();
     /** Under fsync always: a commit is queued behind the commands already waiting for this thread. */
@@ -83,11 +84,11 @@ public final class DaemonVerticle extends VerticleBase {
                 log.info("drain mode: new jobs are refused with DRAINING");
             } else if ("snapshot".equals(m.body())) {
                 m.reply(daemon.snapshot());
+            } else if ("serve-api".equals(m.body())) {
+                serveApi().onSuccess(v -> m.reply(null)).onFailure(e -> m.fail(500, e.toString()));
             }
         });
-        Future<Void> api = options.busApi()
-                ? new BusApi(daemon, options.maxJobSize(), this::send, this::flush).register(bus)
-                : Future.succeededFuture();
+        Future<Void> api = options.busApi() ? serveApi() : Future.succeededFuture();
         for (int i = 0; i < options.push().size(); i++) {
             PushDispatcher d = new PushDispatcher(options.push().get(i), bus, daemon, options.pushCounters().get(i),
                     this::send, this::flush);
@@ -96,6 +97,14 @@ public final class DaemonVerticle extends VerticleBase {
         }
         flush();
         return Future.all(sessions.completion(), datagrams.completion(), control.completion(), api);
+    }
+
+    /** Registers the public API once: at start, or when a cluster elects this node to serve it. */
+    private Future<Void> serveApi() {
+        if (apiRegistered == null) {
+            apiRegistered = new BusApi(daemon, options.maxJobSize(), this::send, this::flush).register(bus);
+        }
+        return apiRegistered;
     }
 
     private void handle(SessionInput in) {
@@ -127,7 +136,7 @@ public final class DaemonVerticle extends VerticleBase {
             }
             SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
             String address = (String) s.route();
-            send(() -> bus.send(address, out));
+            send(() -> bus.send(address, out, Addresses.LOCAL));
         }
         if (journal != null) {
             if (journal.fsyncAlways()) {

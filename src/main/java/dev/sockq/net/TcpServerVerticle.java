@@ -141,7 +141,7 @@ public final class TcpServerVerticle extends VerticleBase {
     }
 
     private void send(SessionInput in) {
-        vertx.eventBus().send(Addresses.DAEMON_SESSIONS, in);
+        vertx.eventBus().send(Addresses.DAEMON_SESSIONS, in, Addresses.LOCAL);
     }
 
     /**

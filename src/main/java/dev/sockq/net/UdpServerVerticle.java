@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramPacket;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,6 @@ import java.nio.charset.StandardCharsets;
  */
 public final class UdpServerVerticle extends VerticleBase {
     private static final Logger log = LoggerFactory.getLogger(UdpServerVerticle.class);
-    private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
     private final UdpOptions options;
     private final DatagramCounters counters;
@@ -64,7 +62,7 @@ public final class UdpServerVerticle extends VerticleBase {
             reject(packet, data.length, r.error());
             return;
         }
-        vertx.eventBus().<DatagramReply>request(Addresses.DAEMON_DATAGRAMS, r.put(), LOCAL).onComplete(ar -> {
+        vertx.eventBus().<DatagramReply>request(Addresses.DAEMON_DATAGRAMS, r.put(), Addresses.LOCAL).onComplete(ar -> {
             if (ar.failed()) {
                 log.warn("udp: daemon did not answer: {}", ar.cause().toString());
                 reply(packet, data.length, Replies.INTERNAL_ERROR);

@@ -51,7 +51,7 @@ public final class OpsVerticle extends VerticleBase {
                 boolean ok = ready.getAsBoolean();
                 json(req, ok ? 200 : 503, new JsonObject().put("status", ok ? "READY" : "NOT_READY"));
             }
-            case "/metrics" -> vertx.eventBus().<Snapshot>request(Addresses.DAEMON_CONTROL, "snapshot")
+            case "/metrics" -> vertx.eventBus().<Snapshot>request(Addresses.DAEMON_CONTROL, "snapshot", Addresses.LOCAL)
                     .onSuccess(m -> {
                         StringBuilder text = new StringBuilder(PrometheusText.render(m.body(), datagrams, push));
                         if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry registry) {

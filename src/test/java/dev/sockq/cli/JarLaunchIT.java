@@ -1,13 +1,12 @@
 package dev.sockq.cli;
 
 import dev.sockq.support.RawClient;
+import dev.sockq.support.SockqProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,7 +65,7 @@ class JarLaunchIT {
 
         // restart: the ops port opens first and says 503 until the 300,000 jobs are replayed
         Process p = start(Map.of(), "-p", "0", "--fsync", "never", "-b", dir.resolve("big").toString());
-        BlockingQueue<String> lines = follow(p);
+        BlockingQueue<String> lines = SockqProcess.follow(p);
         int httpPort = -1;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (httpPort < 0 && System.nanoTime() < deadline) {
@@ -107,7 +105,7 @@ class JarLaunchIT {
         killed.destroyForcibly().waitFor();
         assertTrue(Files.exists(socketPath), "stale socket file left");
         Process p = start(Map.of(), "-l", "unix:" + socketPath, "--in-memory");
-        BlockingQueue<String> lines = follow(p);
+        BlockingQueue<String> lines = SockqProcess.follow(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         String listening = null;
         while (listening == null && System.nanoTime() < deadline) {
@@ -222,27 +220,9 @@ class JarLaunchIT {
         }
     }
 
-    /** The process's stderr lines, as they come. */
-    private static BlockingQueue<String> follow(Process p) {
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    lines.add(line);
-                }
-            } catch (IOException ignored) {
-                // process gone
-            }
-        });
-        reader.setDaemon(true);
-        reader.start();
-        return lines;
-    }
-
     private Launched launch(Map<String, String> env, String... args) throws Exception {
         Process p = start(env, args);
-        BlockingQueue<String> lines = follow(p);
+        BlockingQueue<String> lines = SockqProcess.follow(p);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         int httpPort = -1;
         while (System.nanoTime() < deadline) {

@@ -54,6 +54,10 @@ public final class TestServer implements AutoCloseable {
         return server.udpPort();
     }
 
+    public int bridgePort() {
+        return server.bridgePort();
+    }
+
     public RawClient client() throws java.io.IOException {
         return new RawClient(port());
     }
