@@ -314,31 +314,98 @@ public final class Daemon {
         return jobBytes;
     }
 
-    /** Records state changes from now on (set after {@link #restore}). */
+    /** Records state changes from now on (set after {@link #replay}). */
     public void setDurability(Durability durability) {
         this.durability = durability;
     }
 
-    /** Puts back a job read from the journal, with its id; nothing is recorded. */
-    public void restore(JobImage image) {
-        Tube t = findOrMakeTube(image.tube());
-        Job j = new Job(image.id(), t, image.pri(), image.delayMs(), image.ttrMs(), image.body(), clock.nowMillis());
-        jobs.put(j.id, j);
-        jobBytes += j.body.length + JOB_OVERHEAD; // counted, never refused: recovery keeps every job
-        t.jobs++;
-        t.totalJobs++;
-        totalJobs++;
-        nextJobId = Math.max(nextJobId, j.id + 1);
-        if (image.state() == JobState.BURIED) {
-            j.state = JobState.BURIED;
-            t.buried.add(j);
-            buriedCount++;
-        } else {
-            enqueue(j, image.state() == JobState.DELAYED ? Math.max(1, image.delayMs()) : 0);
-        }
-        if (image.token() != null) {
-            dedupe.remember(image.token(), j.id, clock.nowMillis() - image.tokenAgeMs());
-        }
+    /**
+     * Rebuilds jobs from the journal, before any client is served. Replayed jobs wait outside
+     * their tubes (state and wall-clock delay deadline kept on the job) until {@link Replay#finish()}.
+     */
+    public Replay replay() {
+        return new Replay() {
+            private String lastName;
+            private Tube lastTube;
+            /**
+             * Live jobs in the order of their first JOB record (null once deleted). finish() walks
+             * this rather than the id table: the jobs lie in memory in this order, and ids rise
+             * along it so each heap insert is a single comparison. While replaying, a job's
+             * tubeIndex holds its place here (it is in no heap until finish()).
+             */
+            private final ArrayList<Job> order = new ArrayList<>();
+
+            @Override
+            public void job(long id, String tube, JobState state, long pri, long delayUntil, long ttrMs, byte[] body,
+                            String token, long tokenAt) {
+                if (!tube.equals(lastName)) { // records of one tube come in runs
+                    lastName = tube;
+                    lastTube = findOrMakeTube(tube);
+                }
+                Job j = new Job(id, lastTube, pri, 0, ttrMs, body, clock.nowMillis());
+                j.state = state;
+                j.deadlineAt = delayUntil;
+                Job old = jobs.put(id, j);
+                if (old == null) {
+                    j.tubeIndex = order.size();
+                    order.add(j);
+                } else { // a copy made by compaction: the job keeps its place
+                    j.tubeIndex = old.tubeIndex;
+                    order.set(j.tubeIndex, j);
+                }
+                nextJobId = Math.max(nextJobId, id + 1);
+                if (token != null) {
+                    dedupe.remember(token, id, clock.nowMillis() - Math.max(0, System.currentTimeMillis() - tokenAt));
+                }
+            }
+
+            @Override
+            public void update(long id, JobState state, long pri, long delayUntil) {
+                Job j = jobs.get(id);
+                if (j != null) { // else: its JOB record went with a compacted file after it was copied forward
+                    j.state = state;
+                    j.pri = pri;
+                    j.deadlineAt = delayUntil;
+                }
+            }
+
+            @Override
+            public void delete(long id) {
+                Job j = jobs.remove(id);
+                if (j != null) {
+                    order.set(j.tubeIndex, null);
+                }
+            }
+
+            @Override
+            public void finish() {
+                long wallNow = System.currentTimeMillis();
+                for (int i = 0; i < order.size(); i++) {
+                    Job j = order.get(i);
+                    if (j == null) {
+                        continue;
+                    }
+                    order.set(i, null);
+                    j.tubeIndex = -1;
+                    Tube t = j.tube;
+                    jobBytes += j.body.length + JOB_OVERHEAD; // counted, never refused: recovery keeps every job
+                    t.jobs++;
+                    t.totalJobs++;
+                    totalJobs++;
+                    if (j.state == JobState.BURIED) {
+                        j.deadlineAt = 0;
+                        t.buried.add(j);
+                        buriedCount++;
+                    } else {
+                        long delay = j.state == JobState.DELAYED ? Math.max(0, j.deadlineAt - wallNow) : 0;
+                        j.delayMs = delay;
+                        enqueue(j, delay);
+                    }
+                }
+                order.clear();
+                order.trimToSize();
+            }
+        };
     }
 
     /** Job ids continue after the highest one the journal has seen, even if that job is gone. */

@@ -58,8 +58,8 @@ public final class DaemonVerticle extends VerticleBase {
         daemon.setLimits(options.maxTubes(), options.maxJobBytes(), options.maxSessionOutput());
         if (options.journal() != null) {
             Context ctx = context;
-            journal = Journal.open(options.journal(), options.maxJobSize(), task -> ctx.runOnContext(v -> task.run()));
-            journal.restoreInto(daemon::restore);
+            journal = Journal.open(options.journal(), options.maxJobSize(), task -> ctx.runOnContext(v -> task.run()),
+                    daemon.replay());
             if (daemon.jobBytes() > options.maxJobBytes()) {
                 log.warn("recovered jobs hold {} bytes, more than maxJobBytes {}: puts answer OUT_OF_MEMORY until jobs are deleted",
                         daemon.jobBytes(), options.maxJobBytes());

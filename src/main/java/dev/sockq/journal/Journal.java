@@ -2,9 +2,11 @@ package dev.sockq.journal;
 
 import com.carrotsearch.hppc.LongObjectHashMap;
 import com.carrotsearch.hppc.cursors.LongCursor;
+import com.carrotsearch.hppc.cursors.LongLongCursor;
 import dev.sockq.daemon.Durability;
 import dev.sockq.daemon.JobImage;
 import dev.sockq.daemon.JobState;
+import dev.sockq.daemon.Replay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +27,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
@@ -61,7 +62,7 @@ public final class Journal implements Durability, AutoCloseable {
 
     // ---- daemon-thread state
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
-    private final AnchorMap anchors = new AnchorMap();
+    private final AnchorMap anchors;
     private final LongObjectHashMap<Segment> bySeq = new LongObjectHashMap<>();
     private Segment current;
     /** Preallocated files ahead of the current one: at least 4 MiB of them, so a burst cannot outrun allocation. */
@@ -71,13 +72,13 @@ public final class Journal implements Durability, AutoCloseable {
     private boolean allocating;
     /** The last preallocation failed (disk full, folder gone): puts are refused until one succeeds. */
     private boolean allocationFailed;
+    private volatile boolean closing;
     private Runnable onAllocation = () -> { };
     private long lastAllocationWarning;
     private List<Chunk> pending = new ArrayList<>();
     private long appended;
     private boolean writing;
     private long migrated;
-    private Recovery recovery;
     private final long maxRecoveredId;
     private LongFunction<JobImage> images = id -> null;
     private LongSupplier highestId = () -> 0;
@@ -124,26 +125,28 @@ public final class Journal implements Durability, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.recovery = recovery;
         this.maxRecoveredId = recovery.maxId;
         segments.addAll(recovery.segments);
         for (Segment s : segments) {
             bySeq.put(s.seq, s);
         }
-        for (Recovery.Recovered j : recovery.order) {
-            if (j != null) {
-                anchor(j.id, j.segment, j.size);
-            }
+        this.anchors = recovery.anchors;
+        for (LongLongCursor c : anchors) {
+            Segment s = bySeq.get(AnchorMap.seq(c.value));
+            s.anchored.add(c.key);
+            s.liveBytes += AnchorMap.size(c.value);
         }
     }
 
     /**
-     * Locks the folder, replays it and opens the last file for appending.
+     * Locks the folder, replays it into {@code replay} (finishing it) and opens the last file
+     * for appending.
      *
      * @param maxJobSize the largest body a put may carry (files are made big enough for one)
      * @param onDaemon   runs a task on the daemon's thread (write completions come back through it)
      */
-    public static Journal open(JournalOptions options, long maxJobSize, Executor onDaemon) throws IOException {
+    public static Journal open(JournalOptions options, long maxJobSize, Executor onDaemon, Replay replay)
+            throws IOException {
         Path dir = options.dir();
         try {
             Files.createDirectories(dir);
@@ -156,7 +159,8 @@ public final class Journal implements Durability, AutoCloseable {
         DirectoryLock lock = DirectoryLock.acquire(dir);
         try {
             long started = System.nanoTime();
-            Recovery recovery = Recovery.read(dir, options.salvage());
+            Recovery recovery = Recovery.read(dir, options.salvage(), replay);
+            replay.finish();
             long minSize = Segment.HEADER + JournalRecord.JOB_FIXED + MAX_TUBE + MAX_TOKEN + maxJobSize + 2L * SLACK;
             long size = Math.max(options.segmentSize(), minSize);
             Journal j = new Journal(options, size, lock, onDaemon, recovery);
@@ -181,40 +185,14 @@ public final class Journal implements Durability, AutoCloseable {
             }
             j.channel(j.current);
             log.info("journal: {} replayed: {} records in {} file(s), {} live jobs, in {} ms", dir,
-                    recovery.records, recovery.segments.size(), recovery.jobs.size(),
+                    recovery.records, recovery.segments.size(), recovery.anchors.size(),
                     (System.nanoTime() - started) / 1_000_000);
-            // the journal keeps only the anchors; the recovered jobs go to the daemon through restoreInto
             j.requestNextSegment();
             return j;
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
         }
-    }
-
-    /**
-     * Hands each job found at start to {@code sink} (the daemon's restore), once; each is
-     * dropped from the journal's memory as it goes, so a large journal is not held twice.
-     */
-    public void restoreInto(Consumer<JobImage> sink) {
-        long wallNow = System.currentTimeMillis();
-        List<Recovery.Recovered> order = recovery.order;
-        recovery.jobs.release();
-        for (int i = 0; i < order.size(); i++) {
-            Recovery.Recovered j = order.get(i);
-            if (j == null) {
-                continue;
-            }
-            order.set(i, null);
-            JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
-            long delay = state == JobState.DELAYED ? Math.max(0, j.delayUntil - wallNow) : 0;
-            if (state == JobState.DELAYED && delay == 0) {
-                state = JobState.READY;
-            }
-            sink.accept(new JobImage(j.id, j.tube, state, j.pri, delay, j.ttrMs, j.body, j.token,
-                    j.token == null ? 0 : Math.max(0, wallNow - j.tokenAt)));
-        }
-        recovery = null;
     }
 
     /** The highest job id any record mentioned (ids continue after it). */
@@ -494,6 +472,9 @@ public final class Journal implements Durability, AutoCloseable {
             try {
                 s = allocate(seq);
             } catch (IOException e) {
+                if (closing) {
+                    return; // close() interrupted the allocation: not a disk problem
+                }
                 onDaemon.execute(() -> {
                     allocating = false;
                     allocationFailed = true;
@@ -587,6 +568,7 @@ public final class Journal implements Durability, AutoCloseable {
     /** Finishes queued writes, forces them to disk and releases the folder. */
     @Override
     public void close() throws IOException {
+        closing = true;
         List<Chunk> rest = pending;
         pending = new ArrayList<>();
         writer.execute(() -> writeWithRetry(rest, true));

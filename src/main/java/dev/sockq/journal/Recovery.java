@@ -1,7 +1,6 @@
 package dev.sockq.journal;
 
-import dev.sockq.daemon.IdMap;
-import dev.sockq.daemon.JobState;
+import dev.sockq.daemon.Replay;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,36 +26,20 @@ import java.util.stream.Stream;
 final class Recovery {
     private static final Logger log = LoggerFactory.getLogger(Recovery.class);
 
-    /** A job as the records so far describe it, and where its latest JOB record is. */
-    static final class Recovered {
-        long id;
-        String tube;
-        JobState state;
-        long pri;
-        long delayUntil;
-        long ttrMs;
-        byte[] body;
-        String token;
-        long tokenAt;
-        Segment segment;
-        int size;
-        /** Its place in {@link #order}, emptied when the job is deleted. */
-        int index;
-    }
-
     final List<Segment> segments = new ArrayList<>();
-    /** Live jobs by id; primitive keys because a journal can hold millions of them. */
-    final IdMap<Recovered> jobs = new IdMap<>();
-    /**
-     * Live jobs in the order their first JOB record was read (null where one was deleted):
-     * restoring in this order keeps buried jobs in the order they were buried, as beanstalkd does.
-     */
-    final ArrayList<Recovered> order = new ArrayList<>();
+    /** Where each live job's latest JOB record is (the journal keeps this after replay). */
+    final AnchorMap anchors = new AnchorMap();
     long maxId;
     long records;
+    private final Replay sink;
 
-    static Recovery read(Path dir, boolean salvage) throws IOException {
-        Recovery r = new Recovery();
+    private Recovery(Replay sink) {
+        this.sink = sink;
+    }
+
+    /** Replays every file of {@code dir} into {@code sink}, in order (without calling its finish). */
+    static Recovery read(Path dir, boolean salvage, Replay sink) throws IOException {
+        Recovery r = new Recovery(sink);
         List<Path> files;
         try (Stream<Path> list = Files.list(dir)) {
             files = list.filter(p -> p.getFileName().toString().matches("journal-\\d{10}\\.log")).sorted().toList();
@@ -74,7 +57,7 @@ final class Recovery {
             if (System.nanoTime() - lastLog > 1_000_000_000L) { // long recoveries say how far they are
                 lastLog = System.nanoTime();
                 log.info("journal: replayed {} of {} files ({} records, {} live jobs so far)", i + 1, files.size(),
-                        r.records, r.jobs.size());
+                        r.records, r.anchors.size());
             }
         }
         return r;
@@ -134,41 +117,13 @@ final class Recovery {
         maxId = Math.max(maxId, d.id);
         switch (d.type) {
             case JournalRecord.JOB -> {
-                Recovered j = jobs.get(d.id);
-                if (j == null) {
-                    j = new Recovered();
-                    jobs.put(d.id, j);
-                    j.index = order.size();
-                    order.add(j);
-                }
-                j.id = d.id;
-                j.tube = tube(d);
-                j.state = d.state;
-                j.pri = d.pri;
-                j.delayUntil = d.delayUntil;
-                j.ttrMs = d.ttrMs;
-                j.body = d.body();
-                String token = d.token();
-                if (token != null) {
-                    j.token = token;
-                    j.tokenAt = d.tokenAt;
-                }
-                j.segment = seg;
-                j.size = size;
+                sink.job(d.id, tube(d), d.state, d.pri, d.delayUntil, d.ttrMs, d.body(), d.token(), d.tokenAt);
+                anchors.put(d.id, AnchorMap.pack(seg.seq, size));
             }
-            case JournalRecord.UPDATE -> {
-                Recovered j = jobs.get(d.id);
-                if (j != null) { // else: its JOB record went with a compacted file after it was migrated
-                    j.state = d.state;
-                    j.pri = d.pri;
-                    j.delayUntil = d.delayUntil;
-                }
-            }
+            case JournalRecord.UPDATE -> sink.update(d.id, d.state, d.pri, d.delayUntil);
             case JournalRecord.DELETE -> {
-                Recovered j = jobs.remove(d.id);
-                if (j != null) {
-                    order.set(j.index, null);
-                }
+                sink.delete(d.id);
+                anchors.remove(d.id);
             }
             case JournalRecord.IDS -> {
                 // only raises maxId, above

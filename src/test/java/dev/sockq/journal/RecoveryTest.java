@@ -1,6 +1,12 @@
 package dev.sockq.journal;
 
+import dev.sockq.bus.Command;
+import dev.sockq.bus.Op;
+import dev.sockq.daemon.Daemon;
 import dev.sockq.daemon.JobState;
+import dev.sockq.daemon.Replay;
+import dev.sockq.daemon.ServerInfo;
+import dev.sockq.daemon.Session;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,9 +14,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,12 +26,14 @@ class RecoveryTest {
     @TempDir
     Path dir;
 
+    private final Daemon daemon = new Daemon(65535, System::currentTimeMillis, ServerInfo.current());
+
     @Test
     void idsContinueFromTheHighWaterMarkEvenWithNoJobRecordsLeft() throws IOException {
         segment(1, JournalRecord.ids(41));
-        Recovery r = Recovery.read(dir, false);
+        Recovery r = Recovery.read(dir, false, daemon.replay());
         assertEquals(41, r.maxId);
-        assertTrue(r.jobs.isEmpty());
+        assertTrue(r.anchors.isEmpty());
     }
 
     @Test
@@ -38,15 +46,18 @@ class RecoveryTest {
                 JournalRecord.delete(6));
         segment(2, JournalRecord.ids(6),
                 JournalRecord.job(5, JobState.BURIED, 7, 0, 1000, "t", null, 0, new byte[] {1, 2})); // copied forward
-        Recovery r = Recovery.read(dir, false);
-        assertEquals(1, r.jobs.size());
-        Recovery.Recovered j = r.jobs.get(5);
-        assertEquals(JobState.BURIED, j.state);
-        assertEquals(7, j.pri);
+        Replay replay = daemon.replay();
+        Recovery r = Recovery.read(dir, false, replay);
+        replay.finish();
         assertEquals(6, r.maxId);
+        Session s = daemon.open(1, "test");
+        daemon.submit(1, List.of(Command.withId(Op.STATS_JOB, 5), Command.withId(Op.PEEK, 6), Command.withId(Op.PEEK, 3)));
+        String out = new String(s.takeOutput(), StandardCharsets.ISO_8859_1);
+        assertTrue(out.contains("\nstate: buried\n") && out.contains("\npri: 7\n"), out);
+        assertTrue(out.endsWith("NOT_FOUND\r\nNOT_FOUND\r\n"), out);
         // job 5's whole state now lives in file 2: file 1 pins nothing and can go
-        assertEquals(2, j.segment.seq);
-        assertEquals(List.of(j), r.order.stream().filter(Objects::nonNull).toList());
+        assertEquals(1, r.anchors.size());
+        assertEquals(2, AnchorMap.seq(r.anchors.get(5)));
     }
 
     private void segment(long seq, byte[]... records) throws IOException {
