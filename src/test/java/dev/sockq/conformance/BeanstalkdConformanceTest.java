@@ -156,6 +156,14 @@ class BeanstalkdConformanceTest {
                 c("x".repeat(222) + "\r\n", 1),
                 c("x".repeat(223) + "\r\nlist-tube-used\r\nlist-tube-used\r\n", 2),
                 c("x".repeat(224) + "\r\nlist-tube-used\r\n", 2)),
+            // found by CommandFramerFuzzTest: only the first CR of a line can end it, long lines are
+            // dropped in 224-byte windows, and some BAD_FORMATs count in stats
+            scenario("stray CR and discard windows",
+                c("a\rb\r\n" + "list-tube-used\r\n".repeat(20), 7),
+                c("x".repeat(224) + "y".repeat(223) + "\r\nstats\r\nlist-tube-used\r\n", 2)),
+            scenario("counted bad formats",
+                c("put 1 0 1 1 x\r\npause-tube -a 5\r\npause-tube " + "a".repeat(201) + " 5\r\n", 3),
+                c("reserve-with-timeout -9223372036854775808\r\nreserve-with-timeout -9223372036854775809\r\nstats\r\n", 3)),
             scenario("blocking reserve across clients",
                 c(1, "watch w\r\n", 1),
                 c(1, "reserve\r\n", 0),
