@@ -31,6 +31,7 @@ class DaemonModelTest {
     private static final long START = 1_700_000_000_000L;
     private static final int CLIENTS = 3;
     private static final List<String> TUBES = List.of("default", "a", "b");
+    private static final ServerInfo INFO = ServerInfo.current();
 
     enum Kind {
         PUT, RESERVE, RESERVE_JOB, DELETE, RELEASE, BURY, TOUCH, KICK, KICK_JOB, PEEK, PEEK_READY, PEEK_DELAYED,
@@ -64,7 +65,7 @@ class DaemonModelTest {
     @Property
     void daemonAgreesWithTheModel(@ForAll("actions") List<Action> actions) {
         now = START;
-        daemon = new Daemon(65535, () -> now, ServerInfo.current());
+        daemon = new Daemon(65535, () -> now, INFO);
         model = new QueueModel(START);
         sessions.clear();
         for (int c = 0; c < CLIENTS; c++) {
@@ -89,6 +90,7 @@ class DaemonModelTest {
             long[] held = model.someReservedJob(-a.id());
             c = held != null ? (int) held[0] : c;
             a = new Action(a.kind(), c, held != null ? held[1] : 0, a.pri(), a.seconds(), a.ttr(), a.tube(), a.body(), a.ms());
+            where += " (" + a + ")";
         }
         switch (a.kind()) {
             case ADVANCE -> {
