@@ -1,6 +1,7 @@
 package dev.sockq.net;
 
 import dev.sockq.support.BeanstalkdProcess;
+import dev.sockq.support.TestServer;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -20,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * Checks the fuzzers' oracle itself: the generated streams go to the real beanstalkd 1.12, and
- * its replies must be the errors {@link ReferenceFraming} predicts, in the same places (any other
- * reply stands for a command that parsed). Skipped when beanstalkd is not installed.
- * {@code -Dsockq.reference.streams=N} compares more streams.
+ * Generated streams over real sockets: the replies must be the errors {@link ReferenceFraming}
+ * predicts, in the same places (any other reply stands for a command that parsed), from the real
+ * beanstalkd 1.12 (which checks the fuzzers' oracle itself; skipped when it is not installed)
+ * and from sockq. {@code -Dsockq.reference.streams=N} compares more streams.
  */
-class ReferenceFramingVsBeanstalkdTest {
+class GeneratedStreamsOverTcpTest {
     private static final int STREAMS = Integer.getInteger("sockq.reference.streams", 500);
     private static final Set<String> ERRORS = Set.of("BAD_FORMAT", "UNKNOWN_COMMAND", "EXPECTED_CRLF", "JOB_TOO_BIG");
 
@@ -42,6 +43,27 @@ class ReferenceFramingVsBeanstalkdTest {
                     continue; // a blocking reserve: beanstalkd would wait for a job
                 }
                 assertEquals(expected, replies(bs.port(), s), () -> "stream " + HexFormat.of().formatHex(s));
+                compared++;
+            }
+        }
+    }
+
+    /**
+     * The same through sockq's whole TCP path (socket, framer, batching, daemon): every stream,
+     * sent on its own connection, gets the predicted errors, and the server keeps serving the next.
+     */
+    @Test
+    void sockqOverTcpRepliesTheErrorsBeanstalkdWould() throws Exception {
+        try (TestServer sockq = TestServer.start()) {
+            Iterator<byte[]> streams = ProtocolStreams.streams().sampleStream().iterator();
+            int compared = 0;
+            while (compared < STREAMS) {
+                byte[] s = streams.next();
+                List<String> expected = predicted(ReferenceFraming.frame(s, 65535));
+                if (expected == null) {
+                    continue;
+                }
+                assertEquals(expected, replies(sockq.port(), s), () -> "stream " + HexFormat.of().formatHex(s));
                 compared++;
             }
         }
