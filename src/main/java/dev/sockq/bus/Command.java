@@ -97,7 +97,12 @@ public final class Command {
 
     /** A put that failed after its command line was accepted (JOB_TOO_BIG, EXPECTED_CRLF). */
     public static Command failedPut(String replyLine) {
-        return new Command(Op.ERROR, 0, 0, 0, 0, 0, null, null, replyLine, Op.PUT);
+        return failed(Op.PUT, replyLine);
+    }
+
+    /** A command that failed after beanstalkd would have counted it in `stats` (its cmd-* key). */
+    public static Command failed(Op attempted, String replyLine) {
+        return new Command(Op.ERROR, 0, 0, 0, 0, 0, null, null, replyLine, attempted);
     }
 
     /** A failed put answered only after {@code bytes} more input bytes are read and dropped (JOB_TOO_BIG). */

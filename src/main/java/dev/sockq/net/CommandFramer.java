@@ -11,6 +11,11 @@ import java.util.Arrays;
  * Cuts a beanstalkd byte stream into commands: lines up to 224 bytes with their CRLF, put
  * bodies, and the error cases (too-long lines, too-big bodies, missing CRLF after a body).
  *
+ * <p>Line ends are found as beanstalkd 1.12 finds them (scan_line_end): only the first CR of a
+ * line can end it, so a CR followed by anything but LF leaves the line open until it reaches
+ * 224 bytes. Such a line, like any longer one, is dropped up to the next line end, searched in
+ * 224-byte windows as beanstalkd reads them, and answered BAD_FORMAT when that end arrives.
+ *
  * <p>Pull style: {@link #feed} appends input, {@link #next} returns one command or null when
  * more input is needed, so the connection can stop taking commands under back-pressure and
  * leave the rest of the input here.
@@ -44,7 +49,10 @@ public final class CommandFramer {
     private final byte[] trailer = new byte[2];
     private long skipLeft;
     private Command afterSkip;
-    private boolean sawCr;
+    /** Index of the first CR in the current line or discard window, or -1. */
+    private int firstCr = -1;
+    /** Bytes in the current discard window (beanstalkd's line buffer while it drops a long line). */
+    private int windowLen;
 
     public CommandFramer(long maxJobSize) {
         this.maxJobSize = maxJobSize;
@@ -72,24 +80,30 @@ public final class CommandFramer {
                 case LINE -> {
                     byte b = input.getByte(pos++);
                     line[lineLen++] = b;
-                    if (b == '\n' && lineLen >= 2 && line[lineLen - 2] == '\r') {
-                        int n = lineLen - 2;
+                    if (endsLine(b, lineLen)) {
+                        int n = firstCr;
                         lineLen = 0;
+                        firstCr = -1;
                         return onLine(CommandParser.parse(line, n, maxJobSize));
                     }
                     if (lineLen == LINE_MAX) {
                         lineLen = 0;
+                        firstCr = -1;
+                        windowLen = 0;
                         state = State.DISCARD_LINE;
-                        sawCr = false;
-                        return LINE_TOO_LONG;
                     }
                 }
                 case DISCARD_LINE -> {
                     byte b = input.getByte(pos++);
-                    if (sawCr && b == '\n') {
+                    if (endsLine(b, ++windowLen)) {
+                        firstCr = -1;
                         state = State.LINE;
+                        return LINE_TOO_LONG;
                     }
-                    sawCr = b == '\r';
+                    if (windowLen == LINE_MAX) {
+                        windowLen = 0; // beanstalkd empties its buffer: a CRLF across windows is not seen
+                        firstCr = -1;
+                    }
                 }
                 case SKIP -> {
                     long n = Math.min(skipLeft, end - pos);
@@ -124,6 +138,17 @@ public final class CommandFramer {
             }
         }
         return null;
+    }
+
+    /** Whether byte {@code b}, the {@code n}th of the line or window, completes a line end. */
+    private boolean endsLine(byte b, int n) {
+        if (firstCr < 0) {
+            if (b == '\r') {
+                firstCr = n - 1;
+            }
+            return false;
+        }
+        return firstCr == n - 2 && b == '\n';
     }
 
     private Command onLine(Command c) {

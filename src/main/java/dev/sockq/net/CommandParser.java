@@ -16,6 +16,8 @@ public final class CommandParser {
     private static final long U32_MAX = 0xFFFF_FFFFL;
     private static final Command BAD_FORMAT = Command.error(Replies.BAD_FORMAT);
     private static final Command UNKNOWN_COMMAND = Command.error(Replies.UNKNOWN_COMMAND);
+    private static final Command PUT_BAD_FORMAT = Command.failed(Op.PUT, Replies.BAD_FORMAT);
+    private static final Command PAUSE_TUBE_BAD_FORMAT = Command.failed(Op.PAUSE_TUBE, Replies.BAD_FORMAT);
 
     private CommandParser() {
     }
@@ -41,7 +43,7 @@ public final class CommandParser {
             return exact(Op.PEEK_BURIED, c);
         } else if (c.prefix("reserve-with-timeout ")) {
             long t = c.strtol();
-            return t == Long.MIN_VALUE ? BAD_FORMAT : Command.withCount(Op.RESERVE_WITH_TIMEOUT, (int) t);
+            return c.overflow ? BAD_FORMAT : Command.withCount(Op.RESERVE_WITH_TIMEOUT, (int) t);
         } else if (c.prefix("reserve-job ")) {
             return idOnly(Op.RESERVE_JOB, c);
         } else if (c.prefix("reserve")) {
@@ -93,9 +95,16 @@ public final class CommandParser {
             if (c.pos == start) {
                 return BAD_FORMAT;
             }
-            String name = new String(c.line, start, c.pos - start, StandardCharsets.US_ASCII);
+            int nameEnd = c.pos;
             long delay = c.u32();
-            return delay < 0 || !c.atEnd() ? BAD_FORMAT : Command.pauseTube(name, delay * 1000);
+            if (delay < 0 || !c.atEnd()) {
+                return BAD_FORMAT;
+            }
+            // beanstalkd counts the command before it checks the name as a tube name
+            if (!validName(c.line, start, nameEnd)) {
+                return PAUSE_TUBE_BAD_FORMAT;
+            }
+            return Command.pauseTube(new String(c.line, start, nameEnd - start, StandardCharsets.US_ASCII), delay * 1000);
         }
         return UNKNOWN_COMMAND;
     }
@@ -113,7 +122,7 @@ public final class CommandParser {
             return Command.skipThen(Replies.JOB_TOO_BIG, size + 2);
         }
         if (!c.atEnd()) {
-            return BAD_FORMAT;
+            return PUT_BAD_FORMAT; // counted as a put by beanstalkd: it checks for trailing garbage last
         }
         return Command.putHeader(pri, delay * 1000, ttr * 1000, size);
     }
@@ -128,17 +137,25 @@ public final class CommandParser {
     }
 
     private static Command named(Op op, Cursor c) {
-        int n = c.len - c.pos;
-        if (n == 0 || n > TubeName.MAX_LENGTH || c.line[c.pos] == '-') {
+        if (!validName(c.line, c.pos, c.len)) {
             return BAD_FORMAT;
         }
-        for (int i = c.pos; i < c.len; i++) {
-            byte b = c.line[i];
+        return Command.withTube(op, new String(c.line, c.pos, c.len - c.pos, StandardCharsets.US_ASCII));
+    }
+
+    /** beanstalkd's is_valid_tube: 1 to 200 name characters, not starting with '-'. */
+    private static boolean validName(byte[] line, int from, int to) {
+        int n = to - from;
+        if (n == 0 || n > TubeName.MAX_LENGTH || line[from] == '-') {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            byte b = line[i];
             if (!TubeName.isNameChar(b)) {
-                return BAD_FORMAT;
+                return false;
             }
         }
-        return Command.withTube(op, new String(c.line, c.pos, n, StandardCharsets.US_ASCII));
+        return true;
     }
 
     /** Reads through one command line, C-style. */
@@ -146,6 +163,8 @@ public final class CommandParser {
         final byte[] line;
         final int len;
         int pos;
+        /** Set by {@link #strtol} when the number is out of range. */
+        boolean overflow;
 
         Cursor(byte[] line, int len) {
             this.line = line;
@@ -202,7 +221,7 @@ public final class CommandParser {
             return v < 0 ? -1 : v;
         }
 
-        /** C strtol: whitespace, sign, digits; no digits = 0; Long.MIN_VALUE on overflow. */
+        /** C strtol: whitespace, sign, digits; no digits = 0; sets {@link #overflow} on ERANGE. */
         long strtol() {
             while (pos < len && isSpace(line[pos])) {
                 pos++;
@@ -211,15 +230,23 @@ public final class CommandParser {
             if (pos < len && (line[pos] == '+' || line[pos] == '-')) {
                 neg = line[pos++] == '-';
             }
-            long v = 0;
+            long v = 0; // accumulated negatively, so that Long.MIN_VALUE fits as in C
             while (pos < len && line[pos] >= '0' && line[pos] <= '9') {
                 int d = line[pos++] - '0';
-                if (v > (Long.MAX_VALUE - d) / 10) {
-                    return Long.MIN_VALUE;
+                if (v < (Long.MIN_VALUE + d) / 10) {
+                    overflow = true;
+                    return 0;
                 }
-                v = v * 10 + d;
+                v = v * 10 - d;
             }
-            return neg ? -v : v;
+            if (neg) {
+                return v;
+            }
+            if (v == Long.MIN_VALUE) {
+                overflow = true;
+                return 0;
+            }
+            return -v;
         }
 
         /** C strtoul truncated to unsigned int (kick's bound); -1 when there are no digits or on overflow. */

@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Framing independent of how the stream is cut into reads. */
 class CommandFramerTest {
@@ -59,6 +60,57 @@ class CommandFramerTest {
         Command c = f.next();
         assertEquals(Op.PUT, c.op);
         assertArrayEquals("abcd".getBytes(StandardCharsets.US_ASCII), c.body);
+    }
+
+    // Regression tests for differences from beanstalkd 1.12 found by CommandFramerFuzzTest, each
+    // checked against the real beanstalkd 1.12 binary.
+
+    @Test
+    void strayCrKeepsTheLineOpenUntil224Bytes() {
+        assertEquals(List.of(), described("use a\rb\r\nlist-tube-used\r\n"));
+        // 224 bytes in, BAD_FORMAT once the line under way ends, then the 6 commands after it
+        List<String> out = described("a\rb\r\n" + "list-tube-used\r\n".repeat(20));
+        assertEquals(7, out.size(), out.toString());
+        assertEquals("ERROR BAD_FORMAT", out.get(0));
+        assertTrue(out.subList(1, 7).stream().allMatch(c -> c.startsWith("LIST_TUBE_USED")), out.toString());
+    }
+
+    @Test
+    void tooLongLineIsAnsweredWhenItsEndArrives() {
+        CommandFramer f = new CommandFramer(10);
+        f.feed(Buffer.buffer("x".repeat(300)));
+        assertNull(f.next());
+        f.feed(Buffer.buffer("\r\nstats\r\n"));
+        assertEquals("ERROR BAD_FORMAT", FramedCommands.describe(f.next()));
+        assertEquals(Op.STATS, f.next().op);
+    }
+
+    @Test
+    void discardedLineEndsOnlyAtACrlfInsideOne224ByteWindow() {
+        // the CR is the last byte of the first window, the LF the first of the next: not a line end
+        String s = "x".repeat(224) + "y".repeat(223) + "\r\nstats\r\nlist-tubes\r\n";
+        assertEquals(List.of("ERROR BAD_FORMAT", "LIST_TUBES"), described(s).stream().map(d -> d.split(" id=")[0]).toList());
+    }
+
+    @Test
+    void putWithTrailingGarbageIsCountedAsAPut() {
+        assertEquals(List.of("ERROR BAD_FORMAT by PUT"), described("put 1 0 1 1 x\r\n"));
+    }
+
+    @Test
+    void pauseTubeWithAnInvalidTubeNameIsBadFormat() {
+        assertEquals(List.of("ERROR BAD_FORMAT by PAUSE_TUBE", "ERROR BAD_FORMAT by PAUSE_TUBE"),
+                described("pause-tube -a 5\r\npause-tube " + "a".repeat(201) + " 5\r\n"));
+    }
+
+    @Test
+    void reserveTimeoutTakesTheWholeRangeOfALong() {
+        assertEquals(List.of("RESERVE_WITH_TIMEOUT id=0 pri=0 delay=0 ttr=0 count=0 tube=null", "ERROR BAD_FORMAT"),
+                described("reserve-with-timeout -9223372036854775808\r\nreserve-with-timeout -9223372036854775809\r\n"));
+    }
+
+    private static List<String> described(String stream) {
+        return FramedCommands.frame(stream.getBytes(StandardCharsets.ISO_8859_1), List.of(), 65535);
     }
 
     private static List<String> frame(List<String> pieces) {
