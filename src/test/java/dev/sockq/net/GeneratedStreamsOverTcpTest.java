@@ -34,17 +34,7 @@ class GeneratedStreamsOverTcpTest {
     void referenceFramingPredictsBeanstalkdsErrors() throws Exception {
         assumeTrue(BeanstalkdProcess.installed(), "beanstalkd is not installed");
         try (BeanstalkdProcess bs = BeanstalkdProcess.start()) {
-            Iterator<byte[]> streams = ProtocolStreams.streams().sampleStream().iterator();
-            int compared = 0;
-            while (compared < STREAMS) {
-                byte[] s = streams.next();
-                List<String> expected = predicted(ReferenceFraming.frame(s, 65535));
-                if (expected == null) {
-                    continue; // a blocking reserve: beanstalkd would wait for a job
-                }
-                assertEquals(expected, replies(bs.port(), s), () -> "stream " + HexFormat.of().formatHex(s));
-                compared++;
-            }
+            compareStreams(bs.port());
         }
     }
 
@@ -55,17 +45,22 @@ class GeneratedStreamsOverTcpTest {
     @Test
     void sockqOverTcpRepliesTheErrorsBeanstalkdWould() throws Exception {
         try (TestServer sockq = TestServer.start()) {
-            Iterator<byte[]> streams = ProtocolStreams.streams().sampleStream().iterator();
-            int compared = 0;
-            while (compared < STREAMS) {
-                byte[] s = streams.next();
-                List<String> expected = predicted(ReferenceFraming.frame(s, 65535));
-                if (expected == null) {
-                    continue;
-                }
-                assertEquals(expected, replies(sockq.port(), s), () -> "stream " + HexFormat.of().formatHex(s));
-                compared++;
+            compareStreams(sockq.port());
+        }
+    }
+
+    /** Sends STREAMS generated streams, each on its own connection, and checks the predicted errors. */
+    private static void compareStreams(int port) throws Exception {
+        Iterator<byte[]> streams = ProtocolStreams.streams().sampleStream().iterator();
+        int compared = 0;
+        while (compared < STREAMS) {
+            byte[] s = streams.next();
+            List<String> expected = predicted(ReferenceFraming.frame(s, 65535));
+            if (expected == null) {
+                continue; // a blocking reserve: the server would wait for a job
             }
+            assertEquals(expected, replies(port, s), () -> "stream " + HexFormat.of().formatHex(s));
+            compared++;
         }
     }
 

@@ -299,42 +299,40 @@ final class ReferenceFraming {
         return v.compareTo(max) > 0 ? null : new Num(v, p);
     }
 
+    /** What glibc's strto* read: whitespace, an optional sign, then digits (null when none). */
+    private record Signed(boolean neg, BigInteger digits) {
+        static Signed read(String s, int p) {
+            p = skipSpace(s, p);
+            boolean neg = false;
+            if (p < s.length() && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
+                neg = s.charAt(p++) == '-';
+            }
+            int start = p;
+            while (p < s.length() && isDigit(s.charAt(p))) {
+                p++;
+            }
+            return new Signed(neg, p == start ? null : new BigInteger(s.substring(start, p)));
+        }
+    }
+
     /** glibc strtol: whitespace, sign, digits (none = 0); null on ERANGE. */
     private static BigInteger strtol(String s, int p) {
-        p = skipSpace(s, p);
-        boolean neg = false;
-        if (p < s.length() && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
-            neg = s.charAt(p++) == '-';
-        }
-        int start = p;
-        while (p < s.length() && isDigit(s.charAt(p))) {
-            p++;
-        }
-        if (p == start) {
+        Signed n = Signed.read(s, p);
+        if (n.digits() == null) {
             return BigInteger.ZERO;
         }
-        BigInteger v = new BigInteger(s.substring(start, p));
-        if (neg) {
-            v = v.negate();
-        }
+        BigInteger v = n.neg() ? n.digits().negate() : n.digits();
         return v.compareTo(LONG_MIN) < 0 || v.compareTo(LONG_MAX) > 0 ? null : v;
     }
 
     /** glibc strtoul: whitespace, sign, digits; null if no digits or ERANGE; a minus wraps around. */
     private static BigInteger strtoul(String s, int p) {
-        p = skipSpace(s, p);
-        boolean neg = false;
-        if (p < s.length() && (s.charAt(p) == '+' || s.charAt(p) == '-')) {
-            neg = s.charAt(p++) == '-';
-        }
-        int start = p;
-        while (p < s.length() && isDigit(s.charAt(p))) {
-            p++;
-        }
-        if (p == start) {
+        Signed n = Signed.read(s, p);
+        if (n.digits() == null) {
             return null;
         }
-        BigInteger v = new BigInteger(s.substring(start, p));
+        boolean neg = n.neg();
+        BigInteger v = n.digits();
         if (v.compareTo(U64_MAX) > 0) {
             return null;
         }
