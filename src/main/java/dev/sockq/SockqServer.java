@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,18 +131,29 @@ public final class SockqServer {
     }
 
     /**
-     * Binds a TCP listener (instances after the first go on the port the first got, for port 0)
-     * and completes with its port.
+     * Binds a TCP listener (instances after the first go on the port the first got) and
+     * completes with its port.
      */
-    private Future<Integer> deployTcp(TcpOptions options) {
+    private Future<Integer> deployTcp(TcpOptions requested) {
+        TcpOptions options = requested;
+        if (options.port() == 0 && config.tcpInstances() > 1 && !unixSocket()) {
+            // Vert.x shares one listening socket among instances only when they bind the same port
+            // number, and port 0 would give each its own: take a free port number first
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(options.host()))) {
+                options = options.onPort(probe.getLocalPort());
+            } catch (IOException e) {
+                return Future.failedFuture(e);
+            }
+        }
         TcpServerVerticle first = new TcpServerVerticle(options, connectionLimit, config.daemonShards());
+        TcpOptions chosen = options;
         return vertx.deployVerticle(first).compose(id -> {
             deployments.add(id);
             int port = first.actualPort();
             if (config.tcpInstances() == 1 || unixSocket()) {
                 return Future.succeededFuture(port);
             }
-            TcpOptions same = options.onPort(port);
+            TcpOptions same = chosen.onPort(port);
             return vertx.deployVerticle(() -> new TcpServerVerticle(same, connectionLimit, config.daemonShards()),
                     new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(id2 -> {
                         deployments.add(id2);

@@ -1,0 +1,309 @@
+package dev.sockq.net;
+
+import dev.sockq.bus.Shards;
+import dev.sockq.support.RawClient;
+import dev.sockq.support.TestServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** --daemon-shards 2 through real sockets: routing by tube and id, cross-shard reserve, aggregation, journals. */
+class ShardsTest {
+    /** A tube on shard 0 and one on shard 1 ("default" is on shard 1 with two shards). */
+    private static final String A = tubeOn(0);
+    private static final String B = tubeOn(1);
+
+    @TempDir
+    Path dir;
+    private TestServer server;
+
+    private static String tubeOn(int shard) {
+        for (int i = 0; ; i++) {
+            if (Shards.ofTube("t" + i, 2) == shard) {
+                return "t" + i;
+            }
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(new JsonObject().put("daemonShards", 2).put("tcpInstances", 2));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static RawClient watchingBoth(TestServer s) throws IOException {
+        RawClient w = s.client();
+        assertEquals("WATCHING 2\r\n", w.call("watch " + A + "\r\n"));
+        assertEquals("WATCHING 3\r\n", w.call("watch " + B + "\r\n"));
+        assertEquals("WATCHING 2\r\n", w.call("ignore default\r\n"));
+        return w;
+    }
+
+    private static long put(RawClient c, String tube, int pri, String body) throws IOException {
+        c.call("use " + tube + "\r\n");
+        String r = c.call("put " + pri + " 0 60 " + body.length() + "\r\n" + body + "\r\n");
+        assertTrue(r.startsWith("INSERTED "), r);
+        return Long.parseLong(r.trim().split(" ")[1]);
+    }
+
+    private static long stat(RawClient c, String command, String key) throws IOException {
+        for (String line : c.call(command + "\r\n").split("\n")) {
+            if (line.startsWith(key + ": ")) {
+                return Long.parseLong(line.substring(key.length() + 2).trim());
+            }
+        }
+        throw new AssertionError(key + " missing from " + command);
+    }
+
+    @Test
+    void idsCarryTheirShardAndIdCommandsFindTheirJob() throws IOException {
+        try (RawClient c = server.client()) {
+            assertEquals(1, put(c, A, 5, "a1"));
+            assertEquals(3, put(c, A, 5, "a2"));
+            assertEquals(2, put(c, B, 5, "b1"));
+            assertEquals("FOUND 2 2\r\nb1\r\n", c.call("peek 2\r\n"));
+            assertTrue(c.call("stats-job 3\r\n").contains("tube: " + A + "\n"));
+            assertEquals("USING " + A + "\r\n", c.call("use " + A + "\r\n"));
+            assertEquals("FOUND 1 2\r\na1\r\n", c.call("peek-ready\r\n"));
+            assertEquals("DELETED\r\n", c.call("delete 2\r\n"));
+            assertEquals("NOT_FOUND\r\n", c.call("delete 2\r\n"));
+            assertEquals("NOT_FOUND\r\n", c.call("peek 1000\r\n"));
+            // pipelined across shards: the replies still come in command order
+            assertEquals("FOUND 1 2\r\na1\r\nFOUND 3 2\r\na2\r\nNOT_FOUND\r\nUSING " + A + "\r\n",
+                    c.call("peek 1\r\npeek 3\r\npeek 2\r\nlist-tube-used\r\n")
+                            + c.reply() + c.reply() + c.reply());
+        }
+    }
+
+    @Test
+    void useWatchIgnoreAsBeanstalkd() throws IOException {
+        try (RawClient c = server.client(); RawClient other = server.client()) {
+            assertEquals("WATCHING 2\r\n", c.call("watch " + A + "\r\n"));
+            assertEquals("WATCHING 2\r\n", c.call("watch " + A + "\r\n"));
+            assertEquals("WATCHING 1\r\n", c.call("ignore default\r\n"));
+            assertEquals("NOT_IGNORED\r\n", c.call("ignore " + A + "\r\n"));
+            assertEquals("WATCHING 1\r\n", c.call("ignore nosuchtube\r\n"));
+            assertEquals("WATCHING 2\r\n", c.call("watch " + B + "\r\n"));
+            assertEquals("OK 14\r\n---\n- " + A + "\n- " + B + "\n\r\n", c.call("list-tubes-watched\r\n"));
+            assertEquals("USING " + B + "\r\n", c.call("use " + B + "\r\n"));
+            assertEquals(1, stat(other, "stats-tube " + B, "current-using"));
+            assertEquals(1, stat(other, "stats-tube default", "current-using")); // other itself
+            assertEquals("USING " + A + "\r\n", c.call("use " + A + "\r\n"));
+            assertEquals(0, stat(other, "stats-tube " + B, "current-using"));
+            assertEquals(1, stat(other, "stats-tube " + A, "current-using"));
+            assertEquals(1, stat(other, "stats-tube " + A, "current-watching"));
+        }
+    }
+
+    @Test
+    void aClientWatchingBothShardsGetsTheBestPriorityFirst() throws IOException {
+        try (RawClient p = server.client(); RawClient w = watchingBoth(server)) {
+            long a10 = put(p, A, 10, "a10");
+            long b5 = put(p, B, 5, "b5");
+            long a1 = put(p, A, 1, "a1");
+            long b1 = put(p, B, 1, "b1"); // same priority as a1: the lower id wins
+            long b20 = put(p, B, 20, "b20");
+            List<Long> order = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                String r = w.call("reserve-with-timeout 0\r\n");
+                assertTrue(r.startsWith("RESERVED "), r);
+                order.add(Long.parseLong(r.split(" ")[1]));
+            }
+            assertEquals(List.of(Math.min(a1, b1), Math.max(a1, b1), b5, a10, b20), order);
+            assertEquals("TIMED_OUT\r\n", w.call("reserve-with-timeout 0\r\n"));
+            // the offers that lost left no trace: each job was reserved once, never released
+            for (long id : order) {
+                assertEquals(1, stat(p, "stats-job " + id, "reserves"));
+                assertEquals(0, stat(p, "stats-job " + id, "releases"));
+            }
+            assertEquals(5, stat(p, "stats", "current-jobs-reserved"));
+            assertEquals(6, stat(p, "stats", "cmd-reserve-with-timeout"));
+            assertEquals(0, stat(p, "stats", "cmd-release"));
+        }
+    }
+
+    @Test
+    void aWaitingReserveIsAnsweredByAPutOnEitherShard() throws IOException {
+        try (RawClient p = server.client(); RawClient w = watchingBoth(server)) {
+            w.send("reserve\r\n");
+            assertTrue(w.silentFor(200));
+            long id = put(p, A, 7, "late");
+            assertEquals("RESERVED " + id + " 4\r\nlate\r\n", w.reply());
+            w.send("reserve-with-timeout 5\r\n");
+            assertTrue(w.silentFor(100));
+            long id2 = put(p, B, 7, "later");
+            assertEquals("RESERVED " + id2 + " 5\r\nlater\r\n", w.reply());
+            // nothing waits any more: the other shard's wait was cancelled
+            assertEquals(0, stat(p, "stats", "current-waiting"));
+            long start = System.nanoTime();
+            assertEquals("TIMED_OUT\r\n", w.call("reserve-with-timeout 1\r\n"));
+            assertTrue(System.nanoTime() - start >= 900_000_000L);
+        }
+    }
+
+    @Test
+    void everyJobIsReservedExactlyOnceUnderConcurrentWorkers() throws Exception {
+        int jobs = 2000;
+        try (RawClient p = server.client()) {
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < jobs; i++) {
+                batch.append("use ").append(i % 2 == 0 ? A : B).append("\r\nput ").append(i % 7)
+                        .append(" 0 60 1\r\nx\r\n");
+            }
+            p.send(batch.toString());
+            for (int i = 0; i < 2 * jobs; i++) {
+                assertFalse(p.reply().startsWith("OUT"), "put failed");
+            }
+        }
+        Map<Long, Integer> seen = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> workers = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                workers.add(pool.submit(() -> {
+                    int n = 0;
+                    try (RawClient w = watchingBoth(server)) {
+                        while (true) {
+                            String r = w.call("reserve-with-timeout 0\r\n");
+                            if (r.equals("TIMED_OUT\r\n")) {
+                                return n;
+                            }
+                            long id = Long.parseLong(r.split(" ")[1]);
+                            seen.merge(id, 1, Integer::sum);
+                            assertEquals("DELETED\r\n", w.call("delete " + id + "\r\n"));
+                            n++;
+                        }
+                    }
+                }));
+            }
+            int total = 0;
+            for (Future<Integer> f : workers) {
+                total += f.get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(jobs, total);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(jobs, seen.size());
+        assertTrue(seen.values().stream().allMatch(n -> n == 1), "a job was reserved twice");
+        try (RawClient c = server.client()) {
+            assertEquals(0, stat(c, "stats", "current-jobs-ready"));
+            assertEquals(0, stat(c, "stats", "current-jobs-reserved"));
+            assertEquals(jobs, stat(c, "stats", "cmd-delete"));
+        }
+    }
+
+    @Test
+    void aClientLeavingMidHandoffStrandsNothing() throws Exception {
+        try (RawClient p = server.client()) {
+            put(p, A, 1, "a");
+            put(p, B, 1, "b");
+            for (int i = 0; i < 50; i++) {
+                RawClient w = watchingBoth(server);
+                w.send("reserve\r\n"); // offers go out on both shards; the client leaves before the answer
+                w.socket().setSoLinger(true, 0);
+                w.close();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (stat(p, "stats", "current-jobs-reserved") != 0 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertEquals(0, stat(p, "stats", "current-jobs-reserved"));
+            assertEquals(2, stat(p, "stats", "current-jobs-ready"));
+            try (RawClient w = watchingBoth(server)) {
+                assertTrue(w.call("reserve-with-timeout 0\r\n").startsWith("RESERVED "));
+                assertTrue(w.call("reserve-with-timeout 0\r\n").startsWith("RESERVED "));
+            }
+        }
+    }
+
+    @Test
+    void statsAndListTubesAddUpAcrossShards() throws IOException {
+        try (RawClient c = server.client(); RawClient d = server.client()) {
+            put(c, A, 1, "a");
+            put(c, B, 1, "b");
+            put(c, B, 1, "c");
+            String tubes = d.call("list-tubes\r\n");
+            assertEquals(List.of("default", A, B).stream().sorted().toList(),
+                    tubes.lines().filter(l -> l.startsWith("- ")).map(l -> l.substring(2)).sorted().toList());
+            d.call("stats\r\n");
+            Map<String, String> stats = new java.util.HashMap<>();
+            d.call("stats\r\n").lines().filter(l -> l.contains(": "))
+                    .forEach(l -> stats.put(l.substring(0, l.indexOf(": ")), l.substring(l.indexOf(": ") + 2)));
+            assertEquals("3", stats.get("current-jobs-ready"));
+            assertEquals("3", stats.get("cmd-put"));
+            assertEquals("3", stats.get("total-jobs"));
+            assertEquals("3", stats.get("current-tubes"));
+            assertEquals("2", stats.get("current-connections"));
+            assertEquals("2", stats.get("cmd-stats")); // counted once each, this one included
+            assertEquals("1", stats.get("cmd-list-tubes"));
+            assertEquals("3", stats.get("cmd-use"));
+            assertEquals(String.valueOf(ProcessHandle.current().pid()), stats.get("pid"));
+        }
+    }
+
+    @Test
+    void jobsOnBothShardsSurviveARestart() throws IOException {
+        JsonObject conf = new JsonObject().put("daemonShards", 2).put("inMemory", false).put("dataDir", dir.toString());
+        long a;
+        long b;
+        try (TestServer s = TestServer.start(conf); RawClient c = s.client()) {
+            a = put(c, A, 3, "on-a");
+            b = put(c, B, 4, "on-b");
+        }
+        assertTrue(Files.isDirectory(dir.resolve("shard-0")) && Files.isDirectory(dir.resolve("shard-1")));
+        try (TestServer s = TestServer.start(conf); RawClient c = s.client()) {
+            assertEquals("FOUND " + a + " 4\r\non-a\r\n", c.call("peek " + a + "\r\n"));
+            assertEquals("FOUND " + b + " 4\r\non-b\r\n", c.call("peek " + b + "\r\n"));
+            assertEquals(a + 2, put(c, A, 1, "x")); // ids go on after the recovered ones, on their shard
+            assertEquals(b + 2, put(c, B, 1, "y"));
+        }
+        // another shard count would place tubes elsewhere than their jobs: refused, saying why
+        assertRefused(conf.copy().put("daemonShards", 1), "--daemon-shards 2");
+    }
+
+    @Test
+    void oneShardKeepsTheDataFolderAsItWas() throws IOException {
+        JsonObject conf = new JsonObject().put("inMemory", false).put("dataDir", dir.toString());
+        try (TestServer s = TestServer.start(conf); RawClient c = s.client()) {
+            assertEquals(1, put(c, A, 1, "x"));
+            assertEquals(2, put(c, B, 1, "y"));
+        }
+        assertEquals(0, dir.toFile().list((d, name) -> name.startsWith("shard-")).length);
+        assertRefused(conf.copy().put("daemonShards", 2), "--daemon-shards 1");
+    }
+
+    private static void assertRefused(JsonObject conf, String advice) {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Exception e = assertThrows(Exception.class, () -> TestServer.start(vertx, conf));
+            assertTrue(String.valueOf(e.getMessage()).contains(advice), e.getMessage());
+        } finally {
+            vertx.close().await();
+        }
+    }
+}
