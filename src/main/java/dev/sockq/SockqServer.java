@@ -188,7 +188,7 @@ public final class SockqServer {
             return Future.succeededFuture();
         }
         String host = unixSocket() ? "127.0.0.1" : config.host(); // HTTP needs an IP address
-        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push);
+        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push, config.daemonShards());
         return vertx.deployVerticle(ops).map(id -> {
             opsDeployment = id;
             httpPort = ops.actualPort();

@@ -3,7 +3,12 @@ package dev.sockq.net;
 import dev.sockq.bus.Shards;
 import dev.sockq.support.RawClient;
 import dev.sockq.support.TestServer;
+import dev.sockq.bus.Addresses;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,6 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -263,6 +276,60 @@ class ShardsTest {
             assertEquals("1", stats.get("cmd-list-tubes"));
             assertEquals("3", stats.get("cmd-use"));
             assertEquals(String.valueOf(ProcessHandle.current().pid()), stats.get("pid"));
+        }
+    }
+
+    @Test
+    void busApiAndDatagramsRouteByTubeAndId() throws Exception {
+        EventBus bus = server.vertx().eventBus();
+        DeliveryOptions wait = new DeliveryOptions().setSendTimeout(10_000);
+        long a = bus.<JsonObject>request(Addresses.PUT, new JsonObject().put("tube", A).put("body", "x"), wait)
+                .await().body().getLong("id");
+        long b = bus.<JsonObject>request(Addresses.PUT, new JsonObject().put("tube", B).put("body", "y"), wait)
+                .await().body().getLong("id");
+        assertEquals(0, Shards.ofId(a, 2));
+        assertEquals(1, Shards.ofId(b, 2));
+        assertEquals(B, bus.<JsonObject>request(Addresses.PEEK, new JsonObject().put("id", b), wait).await().body()
+                .getString("tube"));
+        assertEquals(2, bus.<JsonObject>request(Addresses.STATS, new JsonObject(), wait).await().body()
+                .getLong("current-jobs-ready"));
+        JsonObject reserved = bus.<JsonObject>request(Addresses.RESERVE,
+                new JsonObject().put("tubes", new JsonArray().add(A)), wait).await().body();
+        assertEquals(a, reserved.getLong("id"));
+        bus.request(Addresses.DELETE, new JsonObject().put("id", a), wait).await();
+        // one bus request has no connection to hand a job over to: tubes of two shards are refused
+        ReplyException e = assertThrows(ReplyException.class, () -> bus.request(Addresses.RESERVE,
+                new JsonObject().put("tubes", new JsonArray().add(A).add(B)), wait).await());
+        assertEquals("BAD_FORMAT", e.getMessage());
+
+        try (DatagramSocket udp = new DatagramSocket(0, InetAddress.getLoopbackAddress()); RawClient c = server.client()) {
+            for (String tube : List.of(A, B)) {
+                byte[] d = ("use " + tube + "\r\nput 0 0 30 1\r\nd\r\n").getBytes(StandardCharsets.US_ASCII);
+                udp.send(new DatagramPacket(d, d.length, InetAddress.getLoopbackAddress(), server.udpPort()));
+                byte[] buf = new byte[64];
+                DatagramPacket reply = new DatagramPacket(buf, buf.length);
+                udp.setSoTimeout(5_000);
+                udp.receive(reply);
+                String line = new String(buf, 0, reply.getLength(), StandardCharsets.US_ASCII);
+                assertTrue(line.startsWith("INSERTED "), line);
+                long id = Long.parseLong(line.trim().split(" ")[1]);
+                assertEquals(Shards.ofTube(tube, 2), Shards.ofId(id, 2));
+                assertTrue(c.call("stats-job " + id + "\r\n").contains("tube: " + tube + "\n"));
+            }
+        }
+    }
+
+    @Test
+    void metricsAddUpEveryShard() throws Exception {
+        try (TestServer s = TestServer.start(new JsonObject().put("daemonShards", 2).put("httpPort", 0));
+             RawClient c = s.client()) {
+            put(c, A, 1, "a");
+            put(c, B, 1, "b");
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + s.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("tube=\"" + A + "\""), r.body());
+            assertTrue(r.body().contains("tube=\"" + B + "\""), r.body());
         }
     }
 
