@@ -1,6 +1,7 @@
 package dev.sockq.net;
 
 import dev.sockq.bus.Shards;
+import dev.sockq.support.Poll;
 import dev.sockq.support.RawClient;
 import dev.sockq.support.TestServer;
 import dev.sockq.bus.Addresses;
@@ -316,6 +317,36 @@ class ShardsTest {
                 assertEquals(Shards.ofTube(tube, 2), Shards.ofId(id, 2));
                 assertTrue(c.call("stats-job " + id + "\r\n").contains("tube: " + tube + "\n"));
             }
+        }
+    }
+
+    @Test
+    void eachShardPushesItsOwnTubes() throws Exception {
+        JsonArray push = new JsonArray();
+        for (String tube : List.of(A, B)) {
+            push.add(new JsonObject().put("tube", tube).put("address", "workers." + tube).put("jitter", 0));
+        }
+        try (TestServer s = TestServer.start(new JsonObject().put("daemonShards", 2).put("push", push));
+             RawClient c = s.client()) {
+            Map<Long, Integer> received = new ConcurrentHashMap<>();
+            for (String tube : List.of(A, B)) {
+                s.vertx().eventBus().<JsonObject>consumer("workers." + tube, m -> {
+                    received.merge(m.body().getLong("id"), 1, Integer::sum);
+                    m.reply(new JsonObject());
+                }).completion().await();
+            }
+            for (int i = 0; i < 10; i++) {
+                put(c, i % 2 == 0 ? A : B, 1, "p" + i);
+            }
+            Poll.until(() -> received.size() == 10);
+            Poll.until(() -> {
+                try {
+                    return stat(c, "stats", "current-jobs-reserved") == 0 && stat(c, "stats", "cmd-delete") == 10;
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertTrue(received.values().stream().allMatch(n -> n == 1), "a job was pushed twice");
         }
     }
 
