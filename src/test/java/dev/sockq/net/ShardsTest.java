@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -182,19 +183,10 @@ class ShardsTest {
     @Test
     void everyJobIsReservedExactlyOnceUnderConcurrentWorkers() throws Exception {
         int jobs = 2000;
-        try (RawClient p = server.client()) {
-            StringBuilder batch = new StringBuilder();
-            for (int i = 0; i < jobs; i++) {
-                batch.append("use ").append(i % 2 == 0 ? A : B).append("\r\nput ").append(i % 7)
-                        .append(" 0 60 1\r\nx\r\n");
-            }
-            p.send(batch.toString());
-            for (int i = 0; i < 2 * jobs; i++) {
-                assertFalse(p.reply().startsWith("OUT"), "put failed");
-            }
-        }
+        putMany(jobs / 2); // these are offered by both shards at once (phase one)
         Map<Long, Integer> seen = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicBoolean produced = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
             List<Future<Integer>> workers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
@@ -202,9 +194,13 @@ class ShardsTest {
                     int n = 0;
                     try (RawClient w = watchingBoth(server)) {
                         while (true) {
-                            String r = w.call("reserve-with-timeout 0\r\n");
+                            // waits on both shards while the producer runs: offers race cancels (phase two)
+                            String r = w.call("reserve-with-timeout 1\r\n");
                             if (r.equals("TIMED_OUT\r\n")) {
-                                return n;
+                                if (produced.get()) {
+                                    return n;
+                                }
+                                continue;
                             }
                             long id = Long.parseLong(r.split(" ")[1]);
                             seen.merge(id, 1, Integer::sum);
@@ -214,6 +210,13 @@ class ShardsTest {
                     }
                 }));
             }
+            pool.submit(() -> {
+                for (int i = 0; i < 10; i++) {
+                    putMany(jobs / 20);
+                }
+                produced.set(true);
+                return null;
+            }).get(60, TimeUnit.SECONDS);
             int total = 0;
             for (Future<Integer> f : workers) {
                 total += f.get(60, TimeUnit.SECONDS);
@@ -227,7 +230,25 @@ class ShardsTest {
         try (RawClient c = server.client()) {
             assertEquals(0, stat(c, "stats", "current-jobs-ready"));
             assertEquals(0, stat(c, "stats", "current-jobs-reserved"));
+            assertEquals(0, stat(c, "stats", "current-waiting"));
             assertEquals(jobs, stat(c, "stats", "cmd-delete"));
+            assertEquals(0, stat(c, "stats", "cmd-release"));
+        }
+    }
+
+    /** Puts {@code n} jobs of mixed priorities, alternating between the shards, pipelined. */
+    private void putMany(int n) throws IOException {
+        try (RawClient p = server.client()) {
+            StringBuilder batch = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                batch.append("use ").append(i % 2 == 0 ? A : B).append("\r\nput ").append(i % 7)
+                        .append(" 0 60 1\r\nx\r\n");
+            }
+            p.send(batch.toString());
+            for (int i = 0; i < 2 * n; i++) {
+                String r = p.reply();
+                assertTrue(r.startsWith("USING") || r.startsWith("INSERTED"), r);
+            }
         }
     }
 
@@ -252,6 +273,20 @@ class ShardsTest {
                 assertTrue(w.call("reserve-with-timeout 0\r\n").startsWith("RESERVED "));
                 assertTrue(w.call("reserve-with-timeout 0\r\n").startsWith("RESERVED "));
             }
+        }
+    }
+
+    @Test
+    void deadlineSoonComesFromTheShardHoldingTheJob() throws IOException {
+        try (RawClient p = server.client(); RawClient w = watchingBoth(server)) {
+            p.call("use " + A + "\r\n");
+            assertTrue(p.call("put 0 0 2 1\r\nd\r\n").startsWith("INSERTED "));
+            assertTrue(w.call("reserve\r\n").startsWith("RESERVED "));
+            assertEquals("WATCHING 1\r\n", w.call("ignore " + A + "\r\n")); // only shard 1's tube is watched now
+            long start = System.nanoTime();
+            assertEquals("DEADLINE_SOON\r\n", w.call("reserve\r\n")); // shard 0 holds the job about to time out
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2));
+            assertEquals(0, stat(p, "stats", "current-waiting"));
         }
     }
 

@@ -12,6 +12,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,6 +27,7 @@ import java.util.List;
 public final class ApiRouter extends VerticleBase {
     /** A reserve's forward must outlive its wait; this much longer. */
     private static final long FORWARD_GRACE_MS = 30_000;
+    private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
     private final int shards;
     private EventBus bus;
 
@@ -43,6 +47,15 @@ public final class ApiRouter extends VerticleBase {
     }
 
     private void route(ApiOp op, Message<Object> m) {
+        try {
+            forward(op, m);
+        } catch (RuntimeException e) {
+            log.error("{} {}: failed", m.address(), m.body(), e); // a bug: answer it, keep serving
+            m.fail(500, "INTERNAL_ERROR");
+        }
+    }
+
+    private void forward(ApiOp op, Message<Object> m) {
         ApiCall call;
         try {
             call = op.parse(m.body(), Long.MAX_VALUE); // the shard checks the size against its limit
