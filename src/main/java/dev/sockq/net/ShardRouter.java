@@ -95,7 +95,13 @@ final class ShardRouter {
         if (closed) {
             return;
         }
-        ReplySplitter.split(out.bytes(), r -> expected[shard].poll().accept(r));
+        ReplySplitter.split(out.bytes(), r -> {
+            Consumer<byte[]> to = expected[shard].poll();
+            if (to == null) {
+                throw new IllegalStateException("shard " + shard + " answered more than it was asked: " + ReplySplitter.line(r));
+            }
+            to.accept(r);
+        });
         if (out.close()) { // the shard dropped the session (it asked for too much output at once)
             toClient.accept(new SessionOutput(sessionId, new byte[0], 0, true));
             return;
