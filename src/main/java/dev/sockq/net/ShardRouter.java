@@ -14,6 +14,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * One connection's view of several daemon shards (on its event loop): keeps the connection's
@@ -69,7 +71,7 @@ final class ShardRouter {
     }
 
     /** Opens the connection's session on every shard; shard K answers to {@code replyAddress(K)}. */
-    void open(java.util.function.IntFunction<String> replyAddress) {
+    void open(IntFunction<String> replyAddress) {
         for (int k = 0; k < shards; k++) {
             toShard.accept(k, SessionInput.open(sessionId, replyAddress.apply(k)));
         }
@@ -215,7 +217,7 @@ final class ShardRouter {
     }
 
     /** Asks every shard (the counted command to {@code counted}, an uncounted part to the others) and combines. */
-    private void gather(Step st, Command c, Command part, java.util.function.Function<List<byte[]>, byte[]> combine,
+    private void gather(Step st, Command c, Command part, Function<List<byte[]>, byte[]> combine,
                         int counted) {
         byte[][] parts = new byte[shards][];
         int[] left = {shards};

@@ -138,11 +138,14 @@ public final class TcpServerVerticle extends VerticleBase {
             connections.put(id, c);
             send(SessionInput.open(id, outputAddress));
         } else {
-            ShardRouter[] self = new ShardRouter[1];
-            c = new TcpConnection(id, socket, options, in -> self[0].submit(in.commands()), metrics, vertx, drops);
             router = new ShardRouter(id, shards, (k, in) -> vertx.eventBus().send(
-                    Addresses.ofShard(Addresses.DAEMON_SESSIONS, k, shards), in, Addresses.LOCAL), c::onOutput);
-            self[0] = router;
+                    Addresses.ofShard(Addresses.DAEMON_SESSIONS, k, shards), in, Addresses.LOCAL), out -> {
+                        TcpConnection conn = connections.get(id);
+                        if (conn != null) {
+                            conn.onOutput(out);
+                        }
+                    });
+            c = new TcpConnection(id, socket, options, in -> router.submit(in.commands()), metrics, vertx, drops);
             connections.put(id, c);
             routers.put(id, router);
             router.open(this::shardOutput);
