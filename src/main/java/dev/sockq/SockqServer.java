@@ -7,6 +7,7 @@ import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
 import dev.sockq.daemon.DaemonVerticle;
+import dev.sockq.daemon.ShardBudget;
 import dev.sockq.journal.JournalOptions;
 import dev.sockq.journal.ShardLayout;
 import dev.sockq.bus.api.ApiRouter;
@@ -106,6 +107,7 @@ public final class SockqServer {
             }
         }
         boolean busApi = config.busApi() && !vertx.isClustered();
+        ShardBudget budget = shards > 1 ? new ShardBudget() : null;
         Future<Void> chain = Future.succeededFuture();
         for (int k = 0; k < shards; k++) {
             JournalOptions journal = config.inMemory() ? null : JournalOptions.of(
@@ -113,7 +115,7 @@ public final class SockqServer {
                     config.salvage());
             DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
                     config.udpDedupeMax(), journal, datagrams::yaml, busApi, config.push(), push,
-                    config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput(), k, shards);
+                    config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput(), k, shards, budget);
             DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
             chain = chain.compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
                     .map(id -> {

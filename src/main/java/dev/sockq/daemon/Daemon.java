@@ -111,6 +111,8 @@ public final class Daemon {
     private long maxSessionOutput = Long.MAX_VALUE;
     /** Bodies of all live jobs plus {@link #JOB_OVERHEAD} each: the memory the jobs hold. */
     private long jobBytes;
+    /** With several shards: the server-wide job bytes and tube count the limits apply to; else null. */
+    private ShardBudget budget;
 
     public Daemon(long maxJobSize, Clock clock, ServerInfo info) {
         this.maxJobSize = maxJobSize;
@@ -364,6 +366,27 @@ public final class Daemon {
         return jobBytes;
     }
 
+    /** Makes the limits count every shard sharing {@code budget} (set after {@link #setShard}, before any job). */
+    public void setBudget(ShardBudget budget) {
+        this.budget = budget;
+        budget.addTubes(tubes.size());
+    }
+
+    private long allJobBytes() {
+        return budget == null ? jobBytes : budget.jobBytes();
+    }
+
+    private int allTubes() {
+        return budget == null ? tubes.size() : budget.tubes();
+    }
+
+    private void addJobBytes(long n) {
+        jobBytes += n;
+        if (budget != null) {
+            budget.addJobBytes(n);
+        }
+    }
+
     /** Records state changes from now on (set after {@link #restore}). */
     public void setDurability(Durability durability) {
         this.durability = durability;
@@ -374,7 +397,7 @@ public final class Daemon {
         Tube t = findOrMakeTube(image.tube());
         Job j = new Job(image.id(), t, image.pri(), image.delayMs(), image.ttrMs(), image.body(), clock.nowMillis());
         jobs.put(j.id, j);
-        jobBytes += j.body.length + JOB_OVERHEAD; // counted, never refused: recovery keeps every job
+        addJobBytes(j.body.length + JOB_OVERHEAD); // counted, never refused: recovery keeps every job
         t.jobs++;
         t.totalJobs++;
         totalJobs++;
@@ -444,7 +467,7 @@ public final class Daemon {
             return Replies.DRAINING;
         }
         Tube t = tubesByName.get(tubeName);
-        if (!fitsInMemory(c.body.length) || (t == null && tubes.size() >= maxTubes)
+        if (!fitsInMemory(c.body.length) || (t == null && allTubes() >= maxTubes)
                 || !durability.canAccept(c.body.length)) {
             return Replies.OUT_OF_MEMORY;
         }
@@ -677,7 +700,7 @@ public final class Daemon {
         Job j = new Job(id, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
         durability.put(j.id, t.name, j.pri, c.delayMs, j.ttrMs, j.body, token);
         jobs.put(j.id, j);
-        jobBytes += j.body.length + JOB_OVERHEAD;
+        addJobBytes(j.body.length + JOB_OVERHEAD);
         t.jobs++;
         t.totalJobs++;
         totalJobs++;
@@ -686,7 +709,7 @@ public final class Daemon {
     }
 
     private boolean fitsInMemory(int bodyBytes) {
-        return jobBytes + bodyBytes + JOB_OVERHEAD <= maxJobBytes;
+        return allJobBytes() + bodyBytes + JOB_OVERHEAD <= maxJobBytes;
     }
 
     private void reserve(Session s, long timeoutSec) {
@@ -1029,7 +1052,7 @@ public final class Daemon {
 
     private void forget(Job j) {
         jobs.remove(j.id);
-        jobBytes -= j.body.length + JOB_OVERHEAD;
+        addJobBytes(-(j.body.length + JOB_OVERHEAD));
         j.tube.jobs--;
         dropIfUnused(j.tube);
     }
@@ -1126,6 +1149,9 @@ public final class Daemon {
             t = new Tube(name);
             tubesByName.put(name, t);
             tubes.add(t);
+            if (budget != null) {
+                budget.addTubes(1);
+            }
         }
         return t;
     }
@@ -1133,7 +1159,7 @@ public final class Daemon {
     /** The named tube, made if needed; null (after answering OUT_OF_MEMORY) when no more tubes may be made. */
     private Tube tubeForClient(Session s, String name) {
         Tube t = tubesByName.get(name);
-        if (t == null && tubes.size() >= maxTubes) {
+        if (t == null && allTubes() >= maxTubes) {
             reply(s, Replies.OUT_OF_MEMORY);
             return null;
         }
@@ -1144,6 +1170,9 @@ public final class Daemon {
         if (t != defaultTube && t.unreferenced() && tubesByName.get(t.name) == t) {
             tubesByName.remove(t.name);
             swapRemove(tubes, t);
+            if (budget != null) {
+                budget.addTubes(-1);
+            }
             pausedTubes.remove(t);
         }
     }

@@ -55,6 +55,9 @@ public final class DaemonVerticle extends VerticleBase {
         Addresses.registerCodecs(bus);
         daemon = new Daemon(options.maxJobSize(), clock, ServerInfo.current());
         daemon.setShard(options.shard(), options.shards());
+        if (options.budget() != null) {
+            daemon.setBudget(options.budget());
+        }
         daemon.setDedupe(options.dedupeWindowMs(), options.dedupeMaxTokens());
         daemon.setExtraStats(options.extraStats());
         daemon.setLimits(options.maxTubes(), options.maxJobBytes(), options.maxSessionOutput());

@@ -291,6 +291,22 @@ class ShardsTest {
     }
 
     @Test
+    void memoryLimitsHoldForTheServerNotPerShard() throws IOException {
+        try (TestServer s = TestServer.start(new JsonObject().put("daemonShards", 2).put("maxTubes", 3)
+                .put("maxJobBytes", 3 * (1 + 256)));
+             RawClient c = s.client()) {
+            put(c, A, 1, "a");
+            put(c, A, 1, "a");
+            put(c, B, 1, "b"); // three jobs: the budget is spent, though shard 1 holds only one
+            assertEquals("OUT_OF_MEMORY\r\n", c.call("put 1 0 60 1\r\nb\r\n"));
+            assertEquals("DELETED\r\n", c.call("delete 1\r\n")); // room on shard 0 is room for shard 1
+            assertTrue(c.call("put 1 0 60 1\r\nb\r\n").startsWith("INSERTED "));
+            // default, A and B: three tubes over both shards are the limit
+            assertEquals("OUT_OF_MEMORY\r\n", c.call("watch another\r\n"));
+        }
+    }
+
+    @Test
     void statsAndListTubesAddUpAcrossShards() throws IOException {
         try (RawClient c = server.client(); RawClient d = server.client()) {
             put(c, A, 1, "a");
