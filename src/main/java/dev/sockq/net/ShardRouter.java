@@ -287,10 +287,13 @@ final class ShardRouter {
     }
 
     private void flushBatch(int k) {
-        if (!batch[k].isEmpty() && !closed) {
-            toShard.accept(k, SessionInput.commands(sessionId, List.copyOf(batch[k])));
+        if (batch[k].isEmpty()) {
+            return;
         }
-        batch[k].clear();
+        if (!closed) {
+            toShard.accept(k, SessionInput.commands(sessionId, batch[k])); // handed over, never touched again
+        }
+        batch[k] = new ArrayList<>(4);
     }
 
     /** Writes the answered steps at the head, in order, as one output. */
@@ -312,9 +315,8 @@ final class ShardRouter {
         if (n == 0) {
             return;
         }
-        byte[] bytes = new byte[size];
-        int pos = 0;
-        for (int i = 0; i < n; i++) {
+        byte[] bytes = n == 1 ? steps.poll().reply : new byte[size];
+        for (int i = 0, pos = 0; i < n && n > 1; i++) {
             byte[] r = steps.poll().reply;
             System.arraycopy(r, 0, bytes, pos, r.length);
             pos += r.length;
