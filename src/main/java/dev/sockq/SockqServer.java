@@ -7,7 +7,10 @@ import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.Clock;
 import dev.sockq.daemon.DaemonOptions;
 import dev.sockq.daemon.DaemonVerticle;
+import dev.sockq.daemon.ShardBudget;
 import dev.sockq.journal.JournalOptions;
+import dev.sockq.journal.ShardLayout;
+import dev.sockq.bus.api.ApiRouter;
 import dev.sockq.net.UdpOptions;
 import dev.sockq.net.UdpServerVerticle;
 import dev.sockq.ops.DatagramCounters;
@@ -25,7 +28,9 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,22 +64,13 @@ public final class SockqServer {
     }
 
     public Future<SockqServer> start() {
-        JournalOptions journal = config.inMemory() ? null
-                : JournalOptions.of(Path.of(config.dataDir()), config.fsync(), config.journalSegmentSize(), config.salvage());
-        DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
-        DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
-                config.udpDedupeMax(), journal, datagrams::yaml, config.busApi() && !vertx.isClustered(), config.push(), push,
-                config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput());
         boolean tlsOnMainPort = config.tls() && config.tlsPort() == SockqConfig.TLS_ON_MAIN_PORT;
         boolean exposed = !unixSocket() && !isLoopback(config.host()); // resolved here, not on an event loop
         // The ops port comes first and goes last, so /ready answers 503 through a long journal
         // replay and through shutdown instead of refusing connections.
         return startOps()
-                .compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
-                .compose(id -> {
-                    deployments.add(id);
-                    return deployTcp(tcpOptions(config.port(), tlsOnMainPort));
-                })
+                .compose(v -> startDaemons())
+                .compose(v -> deployTcp(tcpOptions(config.port(), tlsOnMainPort)))
                 .compose(port -> {
                     tcpPort = port;
                     if (tlsOnMainPort) {
@@ -100,20 +96,67 @@ public final class SockqServer {
                 });
     }
 
+    /** The daemon shards, one worker verticle each, in order (each replays its own journal in its start). */
+    private Future<Void> startDaemons() {
+        int shards = config.daemonShards();
+        if (!config.inMemory()) {
+            try {
+                ShardLayout.check(Path.of(config.dataDir()), shards);
+            } catch (IOException | IllegalStateException e) {
+                return Future.failedFuture(e);
+            }
+        }
+        boolean busApi = config.busApi() && !vertx.isClustered();
+        ShardBudget budget = shards > 1 ? new ShardBudget() : null;
+        Future<Void> chain = Future.succeededFuture();
+        for (int k = 0; k < shards; k++) {
+            JournalOptions journal = config.inMemory() ? null : JournalOptions.of(
+                    ShardLayout.dirOf(Path.of(config.dataDir()), k, shards), config.fsync(), config.journalSegmentSize(),
+                    config.salvage());
+            DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
+                    config.udpDedupeMax(), journal, datagrams::yaml, busApi, config.push(), push,
+                    config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput(), k, shards, budget);
+            DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+            chain = chain.compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
+                    .map(id -> {
+                        deployments.add(id);
+                        return null;
+                    });
+        }
+        if (busApi && shards > 1) {
+            chain = chain.compose(v -> vertx.deployVerticle(new ApiRouter(shards))).map(id -> {
+                deployments.add(id);
+                return null;
+            });
+        }
+        return chain;
+    }
+
     /**
-     * Binds a TCP listener (instances after the first go on the port the first got, for port 0)
-     * and completes with its port.
+     * Binds a TCP listener (instances after the first go on the port the first got) and
+     * completes with its port.
      */
-    private Future<Integer> deployTcp(TcpOptions options) {
-        TcpServerVerticle first = new TcpServerVerticle(options, connectionLimit);
+    private Future<Integer> deployTcp(TcpOptions requested) {
+        TcpOptions options = requested;
+        if (options.port() == 0 && config.tcpInstances() > 1 && !unixSocket()) {
+            // Vert.x shares one listening socket among instances only when they bind the same port
+            // number, and port 0 would give each its own: take a free port number first
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(options.host()))) {
+                options = options.onPort(probe.getLocalPort());
+            } catch (IOException e) {
+                return Future.failedFuture(e);
+            }
+        }
+        TcpServerVerticle first = new TcpServerVerticle(options, connectionLimit, config.daemonShards());
+        TcpOptions chosen = options;
         return vertx.deployVerticle(first).compose(id -> {
             deployments.add(id);
             int port = first.actualPort();
             if (config.tcpInstances() == 1 || unixSocket()) {
                 return Future.succeededFuture(port);
             }
-            TcpOptions same = options.onPort(port);
-            return vertx.deployVerticle(() -> new TcpServerVerticle(same, connectionLimit),
+            TcpOptions same = chosen.onPort(port);
+            return vertx.deployVerticle(() -> new TcpServerVerticle(same, connectionLimit, config.daemonShards()),
                     new DeploymentOptions().setInstances(config.tcpInstances() - 1)).map(id2 -> {
                         deployments.add(id2);
                         return port;
@@ -147,7 +190,7 @@ public final class SockqServer {
             return Future.succeededFuture();
         }
         String host = unixSocket() ? "127.0.0.1" : config.host(); // HTTP needs an IP address
-        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push);
+        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push, config.daemonShards());
         return vertx.deployVerticle(ops).map(id -> {
             opsDeployment = id;
             httpPort = ops.actualPort();
@@ -178,7 +221,7 @@ public final class SockqServer {
             instances = 1;
         }
         boolean reusePort = instances > 1;
-        UdpServerVerticle first = new UdpServerVerticle(udpOptions(port, reusePort), datagrams);
+        UdpServerVerticle first = new UdpServerVerticle(udpOptions(port, reusePort), datagrams, config.daemonShards());
         int more = instances - 1;
         return vertx.deployVerticle(first).compose(id -> {
             deployments.add(id);
@@ -187,7 +230,7 @@ public final class SockqServer {
                 return Future.succeededFuture();
             }
             UdpOptions same = udpOptions(udpPort, true);
-            return vertx.deployVerticle(() -> new UdpServerVerticle(same, datagrams),
+            return vertx.deployVerticle(() -> new UdpServerVerticle(same, datagrams, config.daemonShards()),
                     new DeploymentOptions().setInstances(more)).map(deployments::add).mapEmpty();
         });
     }
@@ -219,11 +262,23 @@ public final class SockqServer {
      */
     private Future<Void> startApi() {
         if (vertx.isClustered() && config.busApi()) {
-            leadership = new ApiLeadership(vertx,
-                    () -> vertx.eventBus().request(Addresses.DAEMON_CONTROL, "serve-api", Addresses.LOCAL));
+            leadership = new ApiLeadership(vertx, this::serveApi);
             leadership.start();
         }
         return Future.succeededFuture();
+    }
+
+    /** A clustered node elected to serve the API: every shard registers its part, then the router if sharded. */
+    private Future<?> serveApi() {
+        int shards = config.daemonShards();
+        List<Future<?>> all = new ArrayList<>();
+        for (int k = 0; k < shards; k++) {
+            all.add(vertx.eventBus().request(Addresses.ofShard(Addresses.DAEMON_CONTROL, k, shards), "serve-api",
+                    Addresses.LOCAL));
+        }
+        Future<?> registered = Future.all(all);
+        return shards == 1 ? registered : registered.compose(v -> vertx.deployVerticle(new ApiRouter(shards)))
+                .onSuccess(id -> deployments.add((String) id));
     }
 
     /** Whether this server serves the public sockq.* addresses now. */
@@ -254,7 +309,10 @@ public final class SockqServer {
 
     /** beanstalkd's drain mode (SIGUSR1): puts answer DRAINING from now on. */
     public void drain() {
-        vertx.eventBus().send(Addresses.DAEMON_CONTROL, "drain", Addresses.LOCAL);
+        for (int k = 0; k < config.daemonShards(); k++) {
+            vertx.eventBus().send(Addresses.ofShard(Addresses.DAEMON_CONTROL, k, config.daemonShards()), "drain",
+                    Addresses.LOCAL);
+        }
     }
 
     /** The TCP port actually bound (useful with port 0). */

@@ -38,6 +38,14 @@ public final class Addresses {
     private Addresses() {
     }
 
+    /**
+     * The address of daemon shard {@code shard} of {@code shards} for one of the daemon
+     * addresses above: the address itself with one shard, so one shard is exactly as before.
+     */
+    public static String ofShard(String address, int shard, int shards) {
+        return shards == 1 ? address : address + "." + shard;
+    }
+
     /** Registers the no-copy codecs for sockq's local message types; idempotent per Vert.x. */
     public static synchronized void registerCodecs(EventBus bus) {
         try {

@@ -110,6 +110,22 @@ public final class Command {
         return new Command(Op.ERROR, 0, 0, 0, 0, bytes, null, null, replyLine, Op.PUT);
     }
 
+    /**
+     * A reply a shard router decided itself (e.g. NOT_IGNORED, list-tubes-watched), sent through
+     * a shard so that it is counted as {@code op} there and leaves in order.
+     */
+    public static Command decided(Op op, String reply) {
+        return new Command(Op.ERROR, 0, 0, 0, 0, 0, null, null, reply, op);
+    }
+
+    /**
+     * A shard router's tentative reserve ({@link Op#OFFER}) waiting up to {@code timeoutSec}
+     * (negative: forever); counted as {@code countAs} on this shard, or not at all when null.
+     */
+    public static Command offer(long timeoutSec, Op countAs) {
+        return new Command(Op.OFFER, 0, 0, 0, 0, timeoutSec, null, null, null, countAs);
+    }
+
     @Override
     public String toString() {
         return op == Op.ERROR ? "ERROR " + error.trim() : op + (tube != null ? " " + tube : "") + (id != 0 ? " #" + id : "");

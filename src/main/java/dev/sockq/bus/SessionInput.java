@@ -12,7 +12,9 @@ import java.util.List;
  */
 public record SessionInput(Kind kind, long sessionId, String replyAddress, List<Command> commands) {
     /** What happened to the session. */
-    public enum Kind { OPEN, COMMANDS, CLOSE }
+    public enum Kind { OPEN, COMMANDS, CLOSE,
+        /** A shard router no longer needs the session's wait: end it with TIMED_OUT if it still runs. */
+        CANCEL_WAIT }
 
     public static SessionInput open(long sessionId, String replyAddress) {
         return new SessionInput(Kind.OPEN, sessionId, replyAddress, List.of());
@@ -20,6 +22,10 @@ public record SessionInput(Kind kind, long sessionId, String replyAddress, List<
 
     public static SessionInput commands(long sessionId, List<Command> commands) {
         return new SessionInput(Kind.COMMANDS, sessionId, null, commands);
+    }
+
+    public static SessionInput cancelWait(long sessionId) {
+        return new SessionInput(Kind.CANCEL_WAIT, sessionId, null, List.of());
     }
 
     public static SessionInput close(long sessionId) {

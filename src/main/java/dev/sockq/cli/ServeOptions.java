@@ -66,7 +66,7 @@ public final class ServeOptions {
     @Option(names = "--udp-dedupe-max", paramLabel = "N", description = "most `id` tokens remembered, oldest dropped first (default 100000)")
     Integer udpDedupeMax;
 
-    @Option(names = "--daemon-shards", paramLabel = "N", description = "daemon shards (default 1)")
+    @Option(names = "--daemon-shards", paramLabel = "N", description = "daemon worker shards, tubes spread over them (default 1)")
     Integer daemonShards;
 
     @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")

@@ -50,6 +50,8 @@ public record SockqConfig(
     public static final int UDP_FOLLOWS_TCP = -2;
     /** {@link #tlsPort} value meaning "no separate TLS port": with a certificate, the main port speaks TLS. */
     public static final int TLS_ON_MAIN_PORT = -1;
+    /** More shards than cores only add hops; 64 keeps a mistyped count from starting thousands of workers. */
+    public static final int MAX_DAEMON_SHARDS = 64;
 
     /** Every option: config-file key, environment variable, default. */
     public enum Key {
@@ -167,6 +169,9 @@ public record SockqConfig(
         }
         if (tcpInstances < 1 || udpInstances < 1 || daemonShards < 1) {
             throw new IllegalArgumentException("instance and shard counts must be at least 1");
+        }
+        if (daemonShards > MAX_DAEMON_SHARDS) {
+            throw new IllegalArgumentException("daemonShards must be at most " + MAX_DAEMON_SHARDS);
         }
         if (!fsync.equals("always") && !fsync.equals("never") && !fsync.matches("\\d+")) {
             throw new IllegalArgumentException("fsync must be always, never or a number of milliseconds, got " + fsync);

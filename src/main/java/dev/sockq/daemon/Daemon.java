@@ -4,6 +4,7 @@ import dev.sockq.bus.Command;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
+import dev.sockq.bus.Shards;
 import dev.sockq.ops.RateLimitedWarning;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,14 @@ public final class Daemon {
     /** All tubes in beanstalkd's list order (removal moves the last one into the hole). */
     private final ArrayList<Tube> tubes = new ArrayList<>();
     private final Tube defaultTube;
+    /** What a shard session uses while the connection's tube lives on another shard: never listed. */
+    private final Tube nowhere = new Tube("");
+    /** The tube a new connection uses and watches here: "default", or nowhere on a shard that does not own it. */
+    private Tube homeTube;
+    /** One of several shards: sessions are a shard router's, which decides NOT_IGNORED itself. */
+    private boolean sharded;
+    private int shard;
+    private int idStep = 1;
     /** Every live job by id (primitive keys: no boxed Long and no node per job). */
     private final IdMap<Job> jobs = new IdMap<>();
     private final Map<Long, Session> sessions = new HashMap<>();
@@ -102,6 +111,8 @@ public final class Daemon {
     private long maxSessionOutput = Long.MAX_VALUE;
     /** Bodies of all live jobs plus {@link #JOB_OVERHEAD} each: the memory the jobs hold. */
     private long jobBytes;
+    /** With several shards: the server-wide job bytes and tube count the limits apply to; else null. */
+    private ShardBudget budget;
 
     public Daemon(long maxJobSize, Clock clock, ServerInfo info) {
         this.maxJobSize = maxJobSize;
@@ -109,6 +120,28 @@ public final class Daemon {
         this.info = info;
         this.startedAt = clock.nowMillis();
         this.defaultTube = findOrMakeTube(DEFAULT_TUBE);
+        this.homeTube = defaultTube;
+    }
+
+    /**
+     * Makes this daemon shard {@code index} of {@code count} (before anything else): it issues
+     * ids index+1, index+1+count, ..., and lists "default" only if that tube hashes to it.
+     * Connections are counted only on the shard owning "default" (every connection opens there).
+     */
+    public void setShard(int index, int count) {
+        this.shard = index;
+        this.idStep = count;
+        this.sharded = count > 1;
+        this.nextJobId = index + 1;
+        if (Shards.ofTube(DEFAULT_TUBE, count) != index) {
+            tubesByName.remove(DEFAULT_TUBE);
+            tubes.remove(defaultTube);
+            homeTube = nowhere;
+        }
+    }
+
+    private boolean countsConnections() {
+        return homeTube == defaultTube;
     }
 
     // ---------------------------------------------------------------- sessions
@@ -116,12 +149,16 @@ public final class Daemon {
     /** A client connected; its replies will be tagged with {@code route}. */
     public Session open(long sessionId, Object route) {
         Session s = new Session(sessionId, route);
-        s.use = defaultTube;
-        defaultTube.using++;
-        s.watch.add(defaultTube);
-        defaultTube.watching++;
+        s.use = homeTube;
+        homeTube.using++;
+        if (homeTube != nowhere) {
+            s.watch.add(homeTube);
+            homeTube.watching++;
+        }
         sessions.put(sessionId, s);
-        totalConnections++;
+        if (countsConnections()) {
+            totalConnections++;
+        }
         return s;
     }
 
@@ -133,6 +170,21 @@ public final class Daemon {
         }
         s.pending.addAll(commands);
         drive(s);
+        settle();
+    }
+
+    /**
+     * A shard router gave up a wait it no longer needs (another shard answered): a session
+     * still waiting answers TIMED_OUT now; one already answered is left alone.
+     */
+    public void cancelWait(long sessionId) {
+        Session s = sessions.get(sessionId);
+        if (s == null || !s.waiting) {
+            return;
+        }
+        stopWaiting(s);
+        reply(s, Replies.TIMED_OUT);
+        runnable.add(s);
         settle();
     }
 
@@ -314,6 +366,27 @@ public final class Daemon {
         return jobBytes;
     }
 
+    /** Makes the limits count every shard sharing {@code budget} (set after {@link #setShard}, before any job). */
+    public void setBudget(ShardBudget budget) {
+        this.budget = budget;
+        budget.addTubes(tubes.size());
+    }
+
+    private long allJobBytes() {
+        return budget == null ? jobBytes : budget.jobBytes();
+    }
+
+    private int allTubes() {
+        return budget == null ? tubes.size() : budget.tubes();
+    }
+
+    private void addJobBytes(long n) {
+        jobBytes += n;
+        if (budget != null) {
+            budget.addJobBytes(n);
+        }
+    }
+
     /** Records state changes from now on (set after {@link #replay}). */
     public void setDurability(Durability durability) {
         this.durability = durability;
@@ -353,7 +426,7 @@ public final class Daemon {
                     j.tubeIndex = old.tubeIndex;
                     order.set(j.tubeIndex, j);
                 }
-                nextJobId = Math.max(nextJobId, id + 1);
+                nextJobId = Math.max(nextJobId, Shards.nextIdAfter(id, shard, idStep));
                 if (token != null) {
                     dedupe.remember(token, id, clock.nowMillis() - Math.max(0, System.currentTimeMillis() - tokenAt));
                 }
@@ -388,7 +461,7 @@ public final class Daemon {
                     order.set(i, null);
                     j.tubeIndex = -1;
                     Tube t = j.tube;
-                    jobBytes += j.body.length + JOB_OVERHEAD; // counted, never refused: recovery keeps every job
+                    addJobBytes(j.body.length + JOB_OVERHEAD); // counted, never refused: recovery keeps every job
                     t.jobs++;
                     t.totalJobs++;
                     totalJobs++;
@@ -410,12 +483,12 @@ public final class Daemon {
 
     /** Job ids continue after the highest one the journal has seen, even if that job is gone. */
     public void continueIdsAfter(long id) {
-        nextJobId = Math.max(nextJobId, id + 1);
+        nextJobId = Math.max(nextJobId, Shards.nextIdAfter(id, shard, idStep));
     }
 
     /** The highest job id handed out so far. */
     public long highestJobId() {
-        return nextJobId - 1;
+        return Math.max(0, nextJobId - idStep);
     }
 
     /** The lasting state of a live job (for the journal's compaction), or null. */
@@ -461,7 +534,7 @@ public final class Daemon {
             return Replies.DRAINING;
         }
         Tube t = tubesByName.get(tubeName);
-        if (!fitsInMemory(c.body.length) || (t == null && tubes.size() >= maxTubes)
+        if (!fitsInMemory(c.body.length) || (t == null && allTubes() >= maxTubes)
                 || !durability.canAccept(c.body.length)) {
             return Replies.OUT_OF_MEMORY;
         }
@@ -602,9 +675,33 @@ public final class Daemon {
         switch (c.op) {
             case PUT -> put(s, c);
             case USE -> use(s, c.tube);
-            case RESERVE -> reserve(s, -1);
-            case RESERVE_WITH_TIMEOUT -> reserve(s, c.count);
-            case RESERVE_JOB -> reserveJob(s, c.id);
+            case RESERVE -> {
+                s.offering = false;
+                reserve(s, -1);
+            }
+            case RESERVE_WITH_TIMEOUT -> {
+                s.offering = false;
+                reserve(s, c.count);
+            }
+            case RESERVE_JOB -> {
+                s.offering = false;
+                reserveJob(s, c.id);
+            }
+            case OFFER -> {
+                if (c.attempted != null) {
+                    opCounts[c.attempted.ordinal()]++;
+                    markWorker(s);
+                }
+                s.offering = true;
+                reserve(s, c.count);
+            }
+            case DECLINE -> decline(s, c.id);
+            case UNUSE -> {
+                Tube old = s.use;
+                s.use = nowhere;
+                old.using--;
+                dropIfUnused(old);
+            }
             case DELETE -> delete(s, c.id);
             case RELEASE -> release(s, c);
             case BURY -> bury(s, c);
@@ -633,10 +730,10 @@ public final class Daemon {
                     replyData(s, StatsFormat.tube(t, clock.nowMillis()));
                 }
             }
-            case STATS -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000,
+            case STATS, STATS_PART -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000,
                     durability.binlogStats())
                     + extraStats.get());
-            case LIST_TUBES -> replyData(s, StatsFormat.tubeList(tubes));
+            case LIST_TUBES, LIST_TUBES_PART -> replyData(s, StatsFormat.tubeList(tubes));
             case LIST_TUBE_USED -> reply(s, "USING " + s.use.name + "\r\n");
             case LIST_TUBES_WATCHED -> replyData(s, StatsFormat.tubeList(s.watch));
             case PAUSE_TUBE -> pauseTube(s, c.tube, c.delayMs);
@@ -665,10 +762,12 @@ public final class Daemon {
     }
 
     private long insert(Tube t, Command c, String token) {
-        Job j = new Job(nextJobId++, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
+        long id = nextJobId;
+        nextJobId += idStep;
+        Job j = new Job(id, t, c.pri, c.delayMs, Math.max(1000, c.ttrMs), c.body, clock.nowMillis());
         durability.put(j.id, t.name, j.pri, c.delayMs, j.ttrMs, j.body, token);
         jobs.put(j.id, j);
-        jobBytes += j.body.length + JOB_OVERHEAD;
+        addJobBytes(j.body.length + JOB_OVERHEAD);
         t.jobs++;
         t.totalJobs++;
         totalJobs++;
@@ -677,11 +776,13 @@ public final class Daemon {
     }
 
     private boolean fitsInMemory(int bodyBytes) {
-        return jobBytes + bodyBytes + JOB_OVERHEAD <= maxJobBytes;
+        return allJobBytes() + bodyBytes + JOB_OVERHEAD <= maxJobBytes;
     }
 
     private void reserve(Session s, long timeoutSec) {
-        markWorker(s);
+        if (!s.offering) {
+            markWorker(s);
+        }
         long now = clock.nowMillis();
         if (deadlineSoon(s, now) && !anyReadyWatched(s)) {
             reply(s, Replies.DEADLINE_SOON);
@@ -695,6 +796,17 @@ public final class Daemon {
             stopWaiting(s);
             reply(s, deadlineSoon(s, now) ? Replies.DEADLINE_SOON : Replies.TIMED_OUT);
         }
+    }
+
+    /** A job an OFFER handed to {@code s} goes back to ready as if it had never been reserved. */
+    private void decline(Session s, long id) {
+        Job j = reservedBy(s, id);
+        if (j == null) {
+            return; // its TTR ran out meanwhile: it is ready already
+        }
+        unreserve(j);
+        j.reserves--;
+        enqueue(j, 0);
     }
 
     private void reserveJob(Session s, long id) {
@@ -822,7 +934,7 @@ public final class Daemon {
     private void ignore(Session s, String name) {
         Tube t = tubesByName.get(name);
         if (t != null && s.watch.contains(t)) {
-            if (s.watch.size() < 2) {
+            if (s.watch.size() < 2 && !sharded) {
                 reply(s, Replies.NOT_IGNORED);
                 return;
             }
@@ -967,8 +1079,13 @@ public final class Daemon {
             }
             return;
         }
-        s.out.ascii("RESERVED ").number(j.id).ascii(" ").number(j.body.length).ascii("\r\n")
-                .raw(j.body).ascii("\r\n");
+        if (s.offering) {
+            s.offering = false;
+            s.out.ascii("OFFERED ").number(j.id).ascii(" ").number(j.pri).ascii(" ").number(j.body.length).ascii("\r\n");
+        } else {
+            s.out.ascii("RESERVED ").number(j.id).ascii(" ").number(j.body.length).ascii("\r\n");
+        }
+        s.out.raw(j.body).ascii("\r\n");
         answered(s);
     }
 
@@ -1002,7 +1119,7 @@ public final class Daemon {
 
     private void forget(Job j) {
         jobs.remove(j.id);
-        jobBytes -= j.body.length + JOB_OVERHEAD;
+        addJobBytes(-(j.body.length + JOB_OVERHEAD));
         j.tube.jobs--;
         dropIfUnused(j.tube);
     }
@@ -1099,6 +1216,9 @@ public final class Daemon {
             t = new Tube(name);
             tubesByName.put(name, t);
             tubes.add(t);
+            if (budget != null) {
+                budget.addTubes(1);
+            }
         }
         return t;
     }
@@ -1106,7 +1226,7 @@ public final class Daemon {
     /** The named tube, made if needed; null (after answering OUT_OF_MEMORY) when no more tubes may be made. */
     private Tube tubeForClient(Session s, String name) {
         Tube t = tubesByName.get(name);
-        if (t == null && tubes.size() >= maxTubes) {
+        if (t == null && allTubes() >= maxTubes) {
             reply(s, Replies.OUT_OF_MEMORY);
             return null;
         }
@@ -1117,6 +1237,9 @@ public final class Daemon {
         if (t != defaultTube && t.unreferenced() && tubesByName.get(t.name) == t) {
             tubesByName.remove(t.name);
             swapRemove(tubes, t);
+            if (budget != null) {
+                budget.addTubes(-1);
+            }
             pausedTubes.remove(t);
         }
     }
@@ -1172,11 +1295,11 @@ public final class Daemon {
         }
         Map<String, Long> commands = new LinkedHashMap<>();
         for (Op op : Op.values()) {
-            if (op != Op.ERROR) {
+            if (op != Op.ERROR && op.isProtocol()) {
                 commands.put(op.name().toLowerCase(Locale.ROOT).replace('_', '-'), opCounts[op.ordinal()]);
             }
         }
-        return new Snapshot(tubeCounts, commands, jobTimeouts, sessions.size(), totalConnections, totalJobs,
+        return new Snapshot(tubeCounts, commands, jobTimeouts, countsConnections() ? sessions.size() : 0, totalConnections, totalJobs,
                 waitingCount, draining, durability.metrics());
     }
 
@@ -1191,7 +1314,7 @@ public final class Daemon {
         c.totalJobs = totalJobs;
         c.maxJobSize = maxJobSize;
         c.tubes = tubes.size();
-        c.connections = sessions.size();
+        c.connections = countsConnections() ? sessions.size() : 0;
         c.producers = producers;
         c.workers = workers;
         c.waiting = waitingCount;

@@ -15,8 +15,11 @@ import java.util.function.Supplier;
  * @param busApi     whether to serve the public event-bus API (sockq.put, sockq.reserve...)
  * @param push       tubes bound to consumer addresses, with their counters at the same index in {@code pushCounters}
  * @param maxTubes, maxJobBytes, maxSessionOutput memory limits, see {@link Daemon#setLimits}
+ * @param shard, shards which daemon shard this is, of how many (see {@link Daemon#setShard})
+ * @param budget     shared by all shards when there are several (the limits hold server-wide), else null
  */
 public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, JournalOptions journal,
                             Supplier<String> extraStats, boolean busApi, List<PushBinding> push,
-                            List<PushCounters> pushCounters, int maxTubes, long maxJobBytes, long maxSessionOutput) {
+                            List<PushCounters> pushCounters, int maxTubes, long maxJobBytes, long maxSessionOutput,
+                            int shard, int shards, ShardBudget budget) {
 }

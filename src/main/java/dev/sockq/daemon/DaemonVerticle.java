@@ -4,6 +4,7 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.bus.Shards;
 import dev.sockq.bus.api.BusApi;
 import dev.sockq.bus.push.PushDispatcher;
 import dev.sockq.journal.Journal;
@@ -53,6 +54,10 @@ public final class DaemonVerticle extends VerticleBase {
         bus = vertx.eventBus();
         Addresses.registerCodecs(bus);
         daemon = new Daemon(options.maxJobSize(), clock, ServerInfo.current());
+        daemon.setShard(options.shard(), options.shards());
+        if (options.budget() != null) {
+            daemon.setBudget(options.budget());
+        }
         daemon.setDedupe(options.dedupeWindowMs(), options.dedupeMaxTokens());
         daemon.setExtraStats(options.extraStats());
         daemon.setLimits(options.maxTubes(), options.maxJobBytes(), options.maxSessionOutput());
@@ -76,9 +81,9 @@ public final class DaemonVerticle extends VerticleBase {
                 fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
             }
         }
-        MessageConsumer<SessionInput> sessions = bus.localConsumer(Addresses.DAEMON_SESSIONS, m -> handle(m.body()));
-        MessageConsumer<DatagramPut> datagrams = bus.localConsumer(Addresses.DAEMON_DATAGRAMS, this::handleDatagram);
-        MessageConsumer<String> control = bus.localConsumer(Addresses.DAEMON_CONTROL, m -> {
+        MessageConsumer<SessionInput> sessions = bus.localConsumer(address(Addresses.DAEMON_SESSIONS), m -> handle(m.body()));
+        MessageConsumer<DatagramPut> datagrams = bus.localConsumer(address(Addresses.DAEMON_DATAGRAMS), this::handleDatagram);
+        MessageConsumer<String> control = bus.localConsumer(address(Addresses.DAEMON_CONTROL), m -> {
             if ("drain".equals(m.body())) {
                 daemon.setDraining(true);
                 log.info("drain mode: new jobs are refused with DRAINING");
@@ -90,6 +95,9 @@ public final class DaemonVerticle extends VerticleBase {
         });
         Future<Void> api = options.busApi() ? serveApi() : Future.succeededFuture();
         for (int i = 0; i < options.push().size(); i++) {
+            if (Shards.ofTube(options.push().get(i).tube(), options.shards()) != options.shard()) {
+                continue; // another shard's tube: that shard dispatches it
+            }
             PushDispatcher d = new PushDispatcher(options.push().get(i), bus, daemon, options.pushCounters().get(i),
                     this::send, this::flush);
             dispatchers.add(d);
@@ -99,10 +107,15 @@ public final class DaemonVerticle extends VerticleBase {
         return Future.all(sessions.completion(), datagrams.completion(), control.completion(), api);
     }
 
+    private String address(String daemonAddress) {
+        return Addresses.ofShard(daemonAddress, options.shard(), options.shards());
+    }
+
     /** Registers the public API once: at start, or when a cluster elects this node to serve it. */
     private Future<Void> serveApi() {
         if (apiRegistered == null) {
-            apiRegistered = new BusApi(daemon, options.maxJobSize(), this::send, this::flush).register(bus);
+            apiRegistered = new BusApi(daemon, options.maxJobSize(), this::send, this::flush)
+                    .register(bus, options.shard(), options.shards());
         }
         return apiRegistered;
     }
@@ -112,6 +125,7 @@ public final class DaemonVerticle extends VerticleBase {
             case OPEN -> daemon.open(in.sessionId(), in.replyAddress());
             case COMMANDS -> daemon.submit(in.sessionId(), in.commands());
             case CLOSE -> daemon.close(in.sessionId());
+            case CANCEL_WAIT -> daemon.cancelWait(in.sessionId());
         }
         flush();
     }

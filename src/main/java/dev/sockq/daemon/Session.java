@@ -40,6 +40,8 @@ public final class Session {
     boolean producer;
     boolean worker;
     boolean waiting;
+    /** The reserve under way is a shard router's OFFER: its job is answered as OFFERED id pri bytes. */
+    boolean offering;
     /** A put waits for journal space that is being preallocated (see {@link Durability#spaceComing()}). */
     boolean stalled;
     boolean closing;

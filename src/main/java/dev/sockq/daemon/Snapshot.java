@@ -1,5 +1,7 @@
 package dev.sockq.daemon;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,31 @@ import java.util.Map;
 public record Snapshot(List<TubeCounts> tubes, Map<String, Long> commands, long jobTimeouts, long connections,
                        long totalConnections, long totalJobs, long waiting, boolean draining,
                        Map<String, Long> journal) {
+
+    /** Several daemon shards' counters as one: tubes side by side (each lives on one shard), counts added. */
+    public static Snapshot sum(List<Snapshot> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        List<TubeCounts> tubes = new ArrayList<>();
+        Map<String, Long> commands = new LinkedHashMap<>();
+        Map<String, Long> journal = new LinkedHashMap<>();
+        long timeouts = 0, connections = 0, totalConnections = 0, totalJobs = 0, waiting = 0;
+        boolean draining = false;
+        for (Snapshot s : parts) {
+            tubes.addAll(s.tubes);
+            s.commands.forEach((k, v) -> commands.merge(k, v, Long::sum));
+            s.journal.forEach((k, v) -> journal.merge(k, v, Long::sum));
+            timeouts += s.jobTimeouts;
+            connections += s.connections;
+            totalConnections += s.totalConnections;
+            totalJobs += s.totalJobs;
+            waiting += s.waiting;
+            draining |= s.draining;
+        }
+        return new Snapshot(tubes, commands, timeouts, connections, totalConnections, totalJobs, waiting, draining,
+                journal);
+    }
 
     /** Jobs of one tube by state, and the clients waiting on it. */
     public record TubeCounts(String name, long ready, long reserved, long delayed, long buried, long waiting) {

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,15 +45,19 @@ public final class TcpServerVerticle extends VerticleBase {
     private final ConnectionLimit connectionLimit;
     private final RateLimitedWarning drops = new RateLimitedWarning(log, 10, TimeUnit.SECONDS);
     private final Map<Long, TcpConnection> connections = new HashMap<>();
+    /** Daemon shards; with more than one, each connection talks to them through a {@link ShardRouter}. */
+    private final int shards;
+    private final Map<Long, ShardRouter> routers = new HashMap<>();
     private NetServer server;
     private String outputAddress;
     private CommandMetrics metrics;
     /** Set while stopping; completes when the last connection has closed. */
     private Promise<Void> stopping;
 
-    public TcpServerVerticle(TcpOptions options, ConnectionLimit connectionLimit) {
+    public TcpServerVerticle(TcpOptions options, ConnectionLimit connectionLimit, int shards) {
         this.options = options;
         this.connectionLimit = connectionLimit;
+        this.shards = shards;
     }
 
     /** The bound port, once started (0 on a unix domain socket). */
@@ -71,6 +76,17 @@ public final class TcpServerVerticle extends VerticleBase {
                 c.onOutput(m.body());
             }
         });
+        List<Future<?>> registered = new ArrayList<>(List.of(consumer.completion()));
+        for (int k = 0; k < shards && shards > 1; k++) {
+            int shard = k;
+            registered.add(vertx.eventBus().<SessionOutput>localConsumer(shardOutput(k), m -> {
+                ShardRouter r = routers.get(m.body().sessionId());
+                if (r != null) {
+                    r.onShardOutput(shard, m.body());
+                }
+            }).completion());
+        }
+        Future<?> consumers = Future.all(registered);
         NetServerOptions netOptions = new NetServerOptions()
                 .setHost(options.host())
                 .setPort(options.port())
@@ -86,10 +102,10 @@ public final class TcpServerVerticle extends VerticleBase {
         // beanstalkd's `-l unix:PATH`: a unix domain socket instead of TCP (needs the native transport)
         if (options.host().startsWith("unix:")) {
             removeStaleSocket(Path.of(options.host().substring(5)));
-            return consumer.completion().compose(v ->
+            return consumers.compose(v ->
                     server.listen(SocketAddress.domainSocketAddress(options.host().substring(5))));
         }
-        return consumer.completion().compose(v -> server.listen());
+        return consumers.compose(v -> server.listen());
     }
 
     /** A socket file left by a process that was killed would make the bind fail, as beanstalkd knows. */
@@ -114,14 +130,36 @@ public final class TcpServerVerticle extends VerticleBase {
             return;
         }
         long id = SESSION_IDS.incrementAndGet();
-        TcpConnection c = new TcpConnection(id, socket, options, this::send, metrics, vertx, drops);
-        connections.put(id, c);
-        send(SessionInput.open(id, outputAddress));
+        ShardRouter router;
+        TcpConnection c;
+        if (shards == 1) {
+            router = null;
+            c = new TcpConnection(id, socket, options, this::send, metrics, vertx, drops);
+            connections.put(id, c);
+            send(SessionInput.open(id, outputAddress));
+        } else {
+            router = new ShardRouter(id, shards, (k, in) -> vertx.eventBus().send(
+                    Addresses.ofShard(Addresses.DAEMON_SESSIONS, k, shards), in, Addresses.LOCAL), out -> {
+                        TcpConnection conn = connections.get(id);
+                        if (conn != null) {
+                            conn.onOutput(out);
+                        }
+                    });
+            c = new TcpConnection(id, socket, options, in -> router.submit(in.commands()), metrics, vertx, drops);
+            connections.put(id, c);
+            routers.put(id, router);
+            router.open(this::shardOutput);
+        }
         socket.closeHandler(v -> {
             connectionLimit.release();
             connections.remove(id);
             c.onClosed();
-            send(SessionInput.close(id));
+            if (router == null) {
+                send(SessionInput.close(id));
+            } else {
+                routers.remove(id);
+                router.close();
+            }
             if (stopping != null && connections.isEmpty()) {
                 stopping.tryComplete();
             }
@@ -138,6 +176,11 @@ public final class TcpServerVerticle extends VerticleBase {
             });
         }
         c.start();
+    }
+
+    /** Where shard {@code k} sends this instance's connections their replies. */
+    private String shardOutput(int k) {
+        return outputAddress + ".shard." + k;
     }
 
     private void send(SessionInput in) {

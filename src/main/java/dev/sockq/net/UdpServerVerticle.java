@@ -4,6 +4,7 @@ import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Replies;
+import dev.sockq.bus.Shards;
 import dev.sockq.ops.DatagramCounters;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -26,11 +27,14 @@ public final class UdpServerVerticle extends VerticleBase {
 
     private final UdpOptions options;
     private final DatagramCounters counters;
+    /** Daemon shards: each datagram goes to its tube's. */
+    private final int shards;
     private DatagramSocket socket;
 
-    public UdpServerVerticle(UdpOptions options, DatagramCounters counters) {
+    public UdpServerVerticle(UdpOptions options, DatagramCounters counters, int shards) {
         this.options = options;
         this.counters = counters;
+        this.shards = shards;
     }
 
     /** The bound port, once started. */
@@ -62,7 +66,8 @@ public final class UdpServerVerticle extends VerticleBase {
             reject(packet, data.length, r.error());
             return;
         }
-        vertx.eventBus().<DatagramReply>request(Addresses.DAEMON_DATAGRAMS, r.put(), Addresses.LOCAL).onComplete(ar -> {
+        String daemon = Addresses.ofShard(Addresses.DAEMON_DATAGRAMS, Shards.ofTube(r.put().tube(), shards), shards);
+        vertx.eventBus().<DatagramReply>request(daemon, r.put(), Addresses.LOCAL).onComplete(ar -> {
             if (ar.failed()) {
                 log.warn("udp: daemon did not answer: {}", ar.cause().toString());
                 reply(packet, data.length, Replies.INTERNAL_ERROR);

@@ -21,6 +21,9 @@ public final class CommandMetrics {
             return;
         }
         for (Op op : Op.values()) {
+            if (!op.isProtocol()) {
+                continue;
+            }
             String name = op == Op.ERROR ? "error" : op.name().toLowerCase(Locale.ROOT).replace('_', '-');
             timers[op.ordinal()] = Timer.builder("sockq.command.duration")
                     .description("Time from a command's arrival to its reply, by command")

@@ -5,11 +5,13 @@ import dev.sockq.daemon.Snapshot;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.backends.BackendRegistries;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -24,14 +26,27 @@ public final class OpsVerticle extends VerticleBase {
     private final BooleanSupplier ready;
     private final DatagramCounters datagrams;
     private final List<PushCounters> push;
+    private final int shards;
     private HttpServer server;
 
-    public OpsVerticle(String host, int port, BooleanSupplier ready, DatagramCounters datagrams, List<PushCounters> push) {
+    public OpsVerticle(String host, int port, BooleanSupplier ready, DatagramCounters datagrams, List<PushCounters> push,
+                       int shards) {
         this.host = host;
         this.port = port;
         this.ready = ready;
         this.datagrams = datagrams;
         this.push = push;
+        this.shards = shards;
+    }
+
+    /** Every daemon shard's counters, added up. */
+    private Future<Snapshot> snapshot() {
+        List<Future<Snapshot>> parts = new ArrayList<>(shards);
+        for (int k = 0; k < shards; k++) {
+            parts.add(vertx.eventBus().<Snapshot>request(Addresses.ofShard(Addresses.DAEMON_CONTROL, k, shards),
+                    "snapshot", Addresses.LOCAL).map(Message::body));
+        }
+        return Future.all(parts).map(all -> Snapshot.sum(all.list()));
     }
 
     public int actualPort() {
@@ -51,9 +66,9 @@ public final class OpsVerticle extends VerticleBase {
                 boolean ok = ready.getAsBoolean();
                 json(req, ok ? 200 : 503, new JsonObject().put("status", ok ? "READY" : "NOT_READY"));
             }
-            case "/metrics" -> vertx.eventBus().<Snapshot>request(Addresses.DAEMON_CONTROL, "snapshot", Addresses.LOCAL)
-                    .onSuccess(m -> {
-                        StringBuilder text = new StringBuilder(PrometheusText.render(m.body(), datagrams, push));
+            case "/metrics" -> snapshot()
+                    .onSuccess(snapshot -> {
+                        StringBuilder text = new StringBuilder(PrometheusText.render(snapshot, datagrams, push));
                         if (BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry registry) {
                             text.append(registry.scrape());
                         }

@@ -1,5 +1,6 @@
 package dev.sockq.bus.api;
 
+import dev.sockq.bus.Addresses;
 import dev.sockq.bus.Op;
 import dev.sockq.daemon.Daemon;
 import dev.sockq.daemon.DetachedRoute;
@@ -44,11 +45,15 @@ public final class BusApi {
         this.owner = daemon.openDetached(null, List.of());
     }
 
-    /** Registers every address with {@code consumer} (not local: other cluster nodes may call). */
-    public Future<Void> register(EventBus bus) {
+    /**
+     * Registers every address with {@code consumer} (not local: other cluster nodes may call);
+     * as one of several shards, on its local shard addresses instead, behind an {@link ApiRouter}.
+     */
+    public Future<Void> register(EventBus bus, int shard, int shards) {
         List<Future<?>> registered = new ArrayList<>();
         for (ApiOp op : ApiOp.values()) {
-            MessageConsumer<Object> consumer = bus.consumer(op.address, m -> handle(op, m));
+            MessageConsumer<Object> consumer = shards == 1 ? bus.consumer(op.address, m -> handle(op, m))
+                    : bus.localConsumer(Addresses.ofShard(op.address, shard, shards), m -> handle(op, m));
             registered.add(consumer.completion());
         }
         return Future.all(registered).mapEmpty();
