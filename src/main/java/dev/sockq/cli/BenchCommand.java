@@ -90,6 +90,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--tube", description = "tube to use (default: a fresh bench-<random> per run)")
     String tube;
 
+    @Option(names = "--tubes", defaultValue = "1", paramLabel = "N",
+            description = "spread the connections over N tubes <tube>-0 .. <tube>-(N-1), e.g. to load several daemon shards (default: ${DEFAULT-VALUE})")
+    int tubes;
+
     @Option(names = "--threads", defaultValue = "2", description = "client event-loop threads (default: ${DEFAULT-VALUE})")
     int threads;
 
@@ -144,6 +148,8 @@ public final class BenchCommand implements Callable<Integer> {
                 : pipeline < 1 ? "--pipeline must be at least 1"
                 : size < 0 ? "--size must not be negative"
                 : threads < 1 ? "--threads must be at least 1"
+                : tubes < 1 ? "--tubes must be at least 1"
+                : mode == Mode.PRODCONS && tubes > connections / 2 ? "prodcons needs a producer and a consumer per tube"
                 : jobs != null && duration != null ? "give -n or --duration, not both"
                 : jobs != null && jobs < 1 ? "-n must be at least 1"
                 : duration != null && !(duration > 0) ? "--duration must be positive"
@@ -185,8 +191,11 @@ public final class BenchCommand implements Callable<Integer> {
         int execute() {
             int producers = mode == Mode.PRODCONS ? connections / 2 : connections;
             for (int i = 0; i < connections; i++) {
+                // prodcons: producer i and consumer i share tube i % tubes, so every tube has both
+                int slot = i < producers ? i : i - producers;
                 conns.add(new Conn(this, mode == Mode.CYCLE ? Role.CYCLER
-                        : i < producers ? Role.PRODUCER : Role.CONSUMER));
+                        : i < producers ? Role.PRODUCER : Role.CONSUMER,
+                        tubes == 1 ? tubeName : tubeName + "-" + slot % tubes));
             }
             workersLeft.set(mode == Mode.PRODCONS ? producers : connections);
             tickets.set(duration != null ? Long.MAX_VALUE : jobs != null ? jobs : 100_000);
@@ -379,6 +388,8 @@ public final class BenchCommand implements Callable<Integer> {
     private final class Conn {
         final Run run;
         final Role role;
+        /** The tube this connection puts to and/or watches. */
+        final String tube;
         final Histogram latency = new Histogram(3);
         final Buffer putCommand;
         final Buffer reserveCommand = Buffer.buffer("reserve\r\n");
@@ -393,9 +404,10 @@ public final class BenchCommand implements Callable<Integer> {
         int setupLeft;
         Promise<Void> ready;
 
-        Conn(Run run, Role role) {
+        Conn(Run run, Role role, String tube) {
             this.run = run;
             this.role = role;
+            this.tube = tube;
             this.putCommand = Buffer.buffer(run.body.length + 32)
                     .appendString("put 0 0 " + TTR_SEC + " " + run.body.length + "\r\n").appendBytes(run.body)
                     .appendString("\r\n");
@@ -414,12 +426,12 @@ public final class BenchCommand implements Callable<Integer> {
                 sock.handler(new ReplyParser(this::onReply, problem -> lost("protocol error: " + problem)));
                 sock.closeHandler(v -> lost("connection closed by the server"));
                 ready = Promise.promise();
-                if (!run.tubeName.equals("default")) {
+                if (!tube.equals("default")) {
                     if (role != Role.CONSUMER) {
-                        send(USE, Buffer.buffer("use " + run.tubeName + "\r\n"));
+                        send(USE, Buffer.buffer("use " + tube + "\r\n"));
                     }
                     if (role != Role.PRODUCER) {
-                        send(WATCH, Buffer.buffer("watch " + run.tubeName + "\r\n"));
+                        send(WATCH, Buffer.buffer("watch " + tube + "\r\n"));
                         send(IGNORE, Buffer.buffer("ignore default\r\n"));
                     }
                 }
@@ -476,7 +488,7 @@ public final class BenchCommand implements Callable<Integer> {
             inFlight--;
             run.replies.increment();
             switch (op) {
-                case USE -> setupReply(r, "USING " + run.tubeName);
+                case USE -> setupReply(r, "USING " + tube);
                 case WATCH -> setupReply(r, "WATCHING 2");
                 case IGNORE -> setupReply(r, "WATCHING 1");
                 case PUT -> {

@@ -54,10 +54,15 @@ class BenchCommandTest {
     }
 
     private Map<String, String> serverStats() {
+        return tubeStats(null);
+    }
+
+    /** The server's stats, or a tube's. */
+    private Map<String, String> tubeStats(String tube) {
         var vertx = io.vertx.core.Vertx.vertx();
         try {
             BeanstalkClient c = BeanstalkClient.connect(vertx, ClientOptions.of("127.0.0.1", server.port())).await();
-            return c.stats().await();
+            return (tube == null ? c.stats() : c.statsTube(tube)).await();
         } finally {
             vertx.close().await();
         }
@@ -104,6 +109,21 @@ class BenchCommandTest {
         Map<String, String> s = serverStats();
         assertEquals("1500", s.get("cmd-put"));
         assertEquals("1500", s.get("current-jobs-ready"));
+    }
+
+    @Test
+    void tubesSpreadTheConnectionsOverSeveralTubes() {
+        // put mode, so the jobs stay and the tubes with them
+        assertEquals(0, bench("--mode", "put", "-n", "1200", "-c", "6", "--tubes", "3", "--tube", "spread", "--quiet"),
+                err::toString);
+        assertEquals(1200L, result().getLong("jobs"));
+        long sum = 0;
+        for (int i = 0; i < 3; i++) { // producers share one pool of jobs: each tube gets some, together all
+            long n = Long.parseLong(tubeStats("spread-" + i).get("current-jobs-ready"));
+            assertTrue(n > 0, "tube spread-" + i + " got no jobs");
+            sum += n;
+        }
+        assertEquals(1200, sum);
     }
 
     @Test
