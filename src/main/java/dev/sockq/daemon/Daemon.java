@@ -76,7 +76,8 @@ public final class Daemon {
     private final Tube defaultTube;
     /** Every live job by id (primitive keys: no boxed Long and no node per job). */
     private final IdMap<Job> jobs = new IdMap<>();
-    private final Map<Long, Session> sessions = new HashMap<>();
+    /** Connections by session id (primitive keys: no Long boxed for every submit). */
+    private final IdMap<Session> sessions = new IdMap<>();
     /** Delayed jobs (until ready) and reserved jobs (until TTR), soonest first. */
     private final Heap<Job> jobTimers = new Heap<>(Job.BY_DEADLINE, Job.TIMER_SLOT);
     /** Waiting sessions with a reserve timeout or a DEADLINE_SOON to announce. */
