@@ -4,41 +4,25 @@ import dev.sockq.bus.Command;
 import dev.sockq.bus.Op;
 import dev.sockq.daemon.Session;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * put into 10 tubes, each put handed at once to one of 10 workers that all watch every tube and
  * wait in reserve; the worker deletes the job and reserves again in one read. One op = one put
  * and the worker's delete + reserve.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
-public class FanInBenchmark {
+public class FanInBenchmark extends CoreBenchmark {
     private static final int TUBES = 10;
     private final List<Command> put = List.of(CoreDriver.put(100));
-    private CoreDriver driver;
     private final Session[] producers = new Session[TUBES];
     private final Session[] workers = new Session[TUBES];
     private int turn;
 
-    @Setup
-    public void setUp() {
-        driver = new CoreDriver();
+    @Override
+    void prepare() {
         for (int i = 0; i < TUBES; i++) {
             producers[i] = driver.open();
             driver.send(producers[i], Command.withTube(Op.USE, "tube-" + i));
@@ -68,11 +52,11 @@ public class FanInBenchmark {
         bh.consume(driver.send(worker, List.of(CoreDriver.delete(id), CoreDriver.reserve())));
     }
 
-    @TearDown(Level.Iteration)
-    public void check() {
+    @Override
+    void verify() {
         for (int t = 0; t < TUBES; t++) {
-            CoreDriver.check(driver.tubeStat(producers[0], "tube-" + t, "current-waiting") == TUBES
-                    && driver.tubeStat(producers[0], "tube-" + t, "current-jobs-ready") == 0,
+            CoreDriver.check(tubeStat("tube-" + t, "current-waiting") == TUBES
+                    && tubeStat("tube-" + t, "current-jobs-ready") == 0,
                     "tube-" + t + " is not back to 10 waiting workers and no jobs");
         }
     }
