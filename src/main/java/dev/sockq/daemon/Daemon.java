@@ -995,6 +995,7 @@ public final class Daemon {
                 tubesWithWaiters.add(t);
             }
         }
+        s.queuedPlaces = s.watch.size();
         s.waitUntil = timeoutSec > 0 ? now + timeoutSec * 1000 : Long.MAX_VALUE;
         scheduleWakeup(s, now);
     }
@@ -1002,12 +1003,9 @@ public final class Daemon {
     private void stopWaiting(Session s) {
         s.waiting = false;
         waitingCount--;
-        for (int i = 0, n = s.places(); i < n; i++) {
+        for (int i = 0, n = s.queuedPlaces; i < n; i++) {
             Session.WaitPlace p = s.place(i);
             Tube t = p.tube;
-            if (t == null) {
-                continue;
-            }
             t.waiting.remove(p);
             p.tube = null;
             if (t.waiting.isEmpty()) {
@@ -1019,6 +1017,7 @@ public final class Daemon {
                 t.waitedIndex = -1;
             }
         }
+        s.queuedPlaces = 0;
         sessionTimers.remove(s);
         s.waitUntil = Long.MAX_VALUE;
     }

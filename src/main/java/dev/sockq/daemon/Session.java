@@ -35,6 +35,8 @@ public final class Session {
     final IntrusiveList<Job> reservedJobs = new IntrusiveList<>();
     /** Its place in each watched tube's wait queue (index = position in {@link #watch}), reused for every wait. */
     private final ArrayList<WaitPlace> places = new ArrayList<>(2);
+    /** While waiting: how many of its first places are in wait queues (its watch list's size then). */
+    int queuedPlaces;
     final ArrayDeque<Command> pending = new ArrayDeque<>();
     final ReplyBuffer out = new ReplyBuffer();
     int answered;
@@ -122,11 +124,6 @@ public final class Session {
             }
         }
         return best;
-    }
-
-    /** How many wait places this session has made (at most its largest watch list so far). */
-    int places() {
-        return places.size();
     }
 
     /** The place this session takes in the wait queue of its {@code i}-th watched tube. */
