@@ -112,5 +112,6 @@ stop_servers
   echo
   echo "Memory (RSS) after 1,000,000 ready jobs of 100 bytes: sockq $((srss / 1024)) MiB, beanstalkd $((brss / 1024)) MiB."
   if [ -f bench/extra.md ]; then echo; cat bench/extra.md; fi
+  if [ -f bench/jmh.md ]; then echo; cat bench/jmh.md; fi   # written by bench/jmh.sh
 } >"$OUT"
 echo "compare: wrote $OUT" >&2

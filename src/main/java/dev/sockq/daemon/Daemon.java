@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.RandomAccess;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -84,12 +85,17 @@ public final class Daemon {
     private int idStep = 1;
     /** Every live job by id (primitive keys: no boxed Long and no node per job). */
     private final IdMap<Job> jobs = new IdMap<>();
-    private final Map<Long, Session> sessions = new HashMap<>();
+    /** Connections by session id (primitive keys: no Long boxed for every submit). */
+    private final IdMap<Session> sessions = new IdMap<>();
     /** Delayed jobs (until ready) and reserved jobs (until TTR), soonest first. */
     private final Heap<Job> jobTimers = new Heap<>(Job.BY_DEADLINE, Job.TIMER_SLOT);
     /** Waiting sessions with a reserve timeout or a DEADLINE_SOON to announce. */
     private final Heap<Session> sessionTimers = new Heap<>(Session.BY_WAKEUP, Session.TIMER_SLOT);
-    private final LinkedHashSet<Tube> tubesWithWaiters = new LinkedHashSet<>();
+    /**
+     * Tubes with sessions waiting on them, in no useful order (processQueue's pick does not depend
+     * on it: job ids are unique); each tube knows its index, so joining and leaving are O(1).
+     */
+    private final ArrayList<Tube> tubesWithWaiters = new ArrayList<>();
     private final LinkedHashSet<Tube> pausedTubes = new LinkedHashSet<>();
     private final ArrayDeque<Session> runnable = new ArrayDeque<>();
     /** Sessions whose next put waits for journal space being preallocated. */
@@ -168,7 +174,13 @@ public final class Daemon {
         if (s == null || s.closing) {
             return;
         }
-        s.pending.addAll(commands);
+        if (commands instanceof RandomAccess) {
+            for (int i = 0, n = commands.size(); i < n; i++) { // addAll would allocate an iterator and a lambda
+                s.pending.add(commands.get(i));
+            }
+        } else {
+            s.pending.addAll(commands);
+        }
         drive(s);
         settle();
     }
@@ -214,9 +226,11 @@ public final class Daemon {
         if (s.waiting) {
             stopWaiting(s);
         }
-        for (Job j : new ArrayList<>(s.reservedJobs)) {
+        for (Job j = s.reservedJobs.first(); j != null; ) {
+            Job next = j.next; // enqueue may hand j to a waiting session, into its list
             unreserve(j);
             enqueue(j, 0);
+            j = next;
         }
         if (!s.detached) { // a detached session's use is not counted
             s.use.using--;
@@ -333,12 +347,16 @@ public final class Daemon {
 
     /** Sessions that have output (or must close) since the last call. */
     public List<Session> takeDirty() {
-        if (dirty.isEmpty()) {
+        int n = dirty.size();
+        if (n == 0) {
             return List.of();
         }
-        List<Session> result = new ArrayList<>(dirty);
-        for (Session s : dirty) {
-            s.dirty = false;
+        // a fresh list each time: a caller may come back in (a detached route's delivery flushes again)
+        List<Session> result = n == 1 ? List.of(dirty.get(0))
+                : n == 2 ? List.of(dirty.get(0), dirty.get(1)) // a put handed to a waiting worker
+                : new ArrayList<>(dirty);
+        for (int i = 0; i < n; i++) {
+            dirty.get(i).dirty = false;
         }
         dirty.clear();
         return result;
@@ -711,7 +729,7 @@ public final class Daemon {
             case PEEK -> found(s, jobs.get(c.id));
             case PEEK_READY -> found(s, s.use.ready.peek());
             case PEEK_DELAYED -> found(s, s.use.delayed.peek());
-            case PEEK_BURIED -> found(s, s.use.buried.isEmpty() ? null : s.use.buried.iterator().next());
+            case PEEK_BURIED -> found(s, s.use.buried.first());
             case KICK -> kick(s, c.count);
             case KICK_JOB -> kickJob(s, c.id);
             case STATS_JOB -> {
@@ -787,6 +805,16 @@ public final class Daemon {
         if (deadlineSoon(s, now) && !anyReadyWatched(s)) {
             reply(s, Replies.DEADLINE_SOON);
             return;
+        }
+        if (!s.detached && tubesWithWaiters.isEmpty()) {
+            // nobody else waits: processQueue would hand s the best job of its own tubes, so skip
+            // joining and leaving the wait queues (a dispatcher goes the long way: it may take more)
+            Job best = bestReady(s.watch, now);
+            if (best != null) {
+                removeReady(best);
+                hand(s, best);
+                return;
+            }
         }
         startWaiting(s, timeoutSec, now);
         processQueue();
@@ -951,7 +979,7 @@ public final class Daemon {
         long n = 0;
         if (!t.buried.isEmpty()) {
             for (; n < bound && !t.buried.isEmpty() && durability.canAccept(-1); n++) {
-                Job j = t.buried.iterator().next();
+                Job j = t.buried.first();
                 removeBuried(j);
                 j.kicks++;
                 durability.update(j.id, JobState.READY, j.pri, 0);
@@ -1037,25 +1065,32 @@ public final class Daemon {
         }
         long now = clock.nowMillis();
         while (true) {
-            Job best = null;
-            for (Tube t : tubesWithWaiters) {
-                if (t.paused() && t.unpauseAt > now) {
-                    continue;
-                }
-                Job candidate = t.ready.peek();
-                if (candidate != null && (best == null || Job.BY_PRIORITY.compare(candidate, best) < 0)) {
-                    best = candidate;
-                }
-            }
+            Job best = bestReady(tubesWithWaiters, now);
             if (best == null) {
                 return;
             }
-            Session s = best.tube.waiting.iterator().next();
+            Session s = best.tube.waiting.first().session;
             removeReady(best);
             stopWaiting(s);
             hand(s, best);
             runnable.add(s);
         }
+    }
+
+    /** The first ready job of the unpaused tubes among {@code tubes}, by priority then id; or null. */
+    private static Job bestReady(ArrayList<Tube> tubes, long now) {
+        Job best = null;
+        for (int i = 0, n = tubes.size(); i < n; i++) {
+            Tube t = tubes.get(i);
+            if (t.paused() && t.unpauseAt > now) {
+                continue;
+            }
+            Job candidate = t.ready.peek();
+            if (candidate != null && (best == null || Job.BY_PRIORITY.compare(candidate, best) < 0)) {
+                best = candidate;
+            }
+        }
+        return best;
     }
 
     /** Reserves the job for the session and writes the RESERVED reply. */
@@ -1134,10 +1169,17 @@ public final class Daemon {
     private void startWaiting(Session s, long timeoutSec, long now) {
         s.waiting = true;
         waitingCount++;
-        for (Tube t : s.watch) {
-            t.waiting.add(s);
-            tubesWithWaiters.add(t);
+        for (int i = 0, n = s.watch.size(); i < n; i++) {
+            Tube t = s.watch.get(i);
+            Session.WaitPlace p = s.place(i);
+            p.tube = t;
+            t.waiting.add(p);
+            if (t.waitedIndex < 0) {
+                t.waitedIndex = tubesWithWaiters.size();
+                tubesWithWaiters.add(t);
+            }
         }
+        s.queuedPlaces = s.watch.size();
         s.waitUntil = timeoutSec > 0 ? now + timeoutSec * 1000 : Long.MAX_VALUE;
         scheduleWakeup(s, now);
     }
@@ -1145,12 +1187,21 @@ public final class Daemon {
     private void stopWaiting(Session s) {
         s.waiting = false;
         waitingCount--;
-        for (Tube t : s.watch) {
-            t.waiting.remove(s);
+        for (int i = 0, n = s.queuedPlaces; i < n; i++) {
+            Session.WaitPlace p = s.place(i);
+            Tube t = p.tube;
+            t.waiting.remove(p);
+            p.tube = null;
             if (t.waiting.isEmpty()) {
-                tubesWithWaiters.remove(t);
+                Tube last = tubesWithWaiters.remove(tubesWithWaiters.size() - 1);
+                if (last != t) {
+                    tubesWithWaiters.set(t.waitedIndex, last);
+                    last.waitedIndex = t.waitedIndex;
+                }
+                t.waitedIndex = -1;
             }
         }
+        s.queuedPlaces = 0;
         sessionTimers.remove(s);
         s.waitUntil = Long.MAX_VALUE;
     }

@@ -3,7 +3,8 @@ package dev.sockq.daemon;
 import com.carrotsearch.hppc.LongObjectHashMap;
 
 /**
- * A map keyed by job id, with no boxed key and no node object per entry.
+ * A map keyed by job id (or another id handed out in sequence, such as a session id), with no
+ * boxed key and no node object per entry.
  *
  * <p>Ids are handed out in sequence, so the hash keeps neighbouring ids in neighbouring slots
  * (HPPC's default mixing scatters them and made a million lookups three to five times slower

@@ -2,8 +2,11 @@ package dev.sockq.daemon;
 
 import java.util.Comparator;
 
-/** One job: its body, its scheduling fields and its stats counters. */
-final class Job {
+/**
+ * One job: its body, its scheduling fields and its stats counters. Its list links put it in its
+ * reserver's reserved jobs or its tube's buried jobs (never both: a job is reserved or buried).
+ */
+final class Job extends IntrusiveList.Node<Job> {
     /** Ready order: lower priority value first, then lower id (FIFO among equals). */
     static final Comparator<Job> BY_PRIORITY = (a, b) -> {
         int c = Long.compare(a.pri, b.pri);

@@ -5,6 +5,16 @@ import java.util.Arrays;
 /** A growable byte array for reply bytes; ASCII appends avoid String.getBytes on the hot path. */
 final class ReplyBuffer {
     private static final byte[] EMPTY = new byte[0];
+    /** "00" to "99", two ASCII digits per value. */
+    private static final byte[] PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            PAIRS[2 * i] = (byte) ('0' + i / 10);
+            PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
+
     private byte[] bytes = EMPTY;
     private int size;
 
@@ -32,26 +42,40 @@ final class ReplyBuffer {
     }
 
     ReplyBuffer number(long v) {
-        if (v == 0) {
-            ensure(1);
-            bytes[size++] = '0';
-            return this;
-        }
         if (v < 0) {
             return ascii(Long.toString(v));
         }
-        int digits = 0;
-        for (long t = v; t > 0; t /= 10) {
-            digits++;
-        }
+        int digits = digits(v);
         ensure(digits);
-        int end = size + digits;
-        for (int i = end - 1; i >= size; i--) {
-            bytes[i] = (byte) ('0' + v % 10);
-            v /= 10;
+        int i = size + digits;
+        size = i;
+        // two digits per division, from the end (as Long.toString does): ids and sizes are on every reply
+        while (v >= 100) {
+            int r = (int) (v % 100);
+            v /= 100;
+            bytes[--i] = PAIRS[2 * r + 1];
+            bytes[--i] = PAIRS[2 * r];
         }
-        size = end;
+        int r = (int) v;
+        if (r >= 10) {
+            bytes[--i] = PAIRS[2 * r + 1];
+            bytes[--i] = PAIRS[2 * r];
+        } else {
+            bytes[--i] = (byte) ('0' + r);
+        }
         return this;
+    }
+
+    /** Decimal digits of a non-negative value. */
+    private static int digits(long v) {
+        long limit = 10;
+        for (int d = 1; d < 19; d++) {
+            if (v < limit) {
+                return d;
+            }
+            limit *= 10;
+        }
+        return 19;
     }
 
     ReplyBuffer raw(byte[] b) {

@@ -5,7 +5,6 @@ import dev.sockq.bus.Command;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -32,7 +31,12 @@ public final class Session {
     Tube use;
     /** Watched tubes in beanstalkd's order (removal moves the last one into the hole). */
     final ArrayList<Tube> watch = new ArrayList<>(2);
-    final LinkedHashSet<Job> reservedJobs = new LinkedHashSet<>();
+    /** Jobs this session holds, in reserve order. */
+    final IntrusiveList<Job> reservedJobs = new IntrusiveList<>();
+    /** Its place in each watched tube's wait queue (index = position in {@link #watch}), reused for every wait. */
+    private final ArrayList<WaitPlace> places = new ArrayList<>(2);
+    /** While waiting: how many of its first places are in wait queues (its watch list's size then). */
+    int queuedPlaces;
     final ArrayDeque<Command> pending = new ArrayDeque<>();
     final ReplyBuffer out = new ReplyBuffer();
     int answered;
@@ -116,11 +120,29 @@ public final class Session {
 
     Job soonestReserved() {
         Job best = null;
-        for (Job j : reservedJobs) {
+        for (Job j = reservedJobs.first(); j != null; j = j.next) {
             if (best == null || j.deadlineAt < best.deadlineAt) {
                 best = j;
             }
         }
         return best;
+    }
+
+    /** The place this session takes in the wait queue of its {@code i}-th watched tube. */
+    WaitPlace place(int i) {
+        while (places.size() <= i) {
+            places.add(new WaitPlace(this));
+        }
+        return places.get(i);
+    }
+
+    /** A session's place in one tube's wait queue; {@code tube} is null while it waits in none. */
+    static final class WaitPlace extends IntrusiveList.Node<WaitPlace> {
+        final Session session;
+        Tube tube;
+
+        WaitPlace(Session session) {
+            this.session = session;
+        }
     }
 }

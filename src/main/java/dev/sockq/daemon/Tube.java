@@ -1,16 +1,16 @@
 package dev.sockq.daemon;
 
-import java.util.LinkedHashSet;
-
 /** A named queue: ready and delayed heaps, a buried FIFO, and the sessions waiting on it. */
 final class Tube {
     final String name;
     final Heap<Job> ready = new Heap<>(Job.BY_PRIORITY, Job.TUBE_SLOT);
     final Heap<Job> delayed = new Heap<>(Job.BY_DEADLINE, Job.TUBE_SLOT);
     /** Buried jobs in bury order; kick and peek-buried take the oldest. */
-    final LinkedHashSet<Job> buried = new LinkedHashSet<>();
-    /** Sessions blocked in reserve while watching this tube, oldest first. */
-    final LinkedHashSet<Session> waiting = new LinkedHashSet<>();
+    final IntrusiveList<Job> buried = new IntrusiveList<>();
+    /** Sessions blocked in reserve while watching this tube, oldest first (their places, see {@link Session.WaitPlace}). */
+    final IntrusiveList<Session.WaitPlace> waiting = new IntrusiveList<>();
+    /** Position in the daemon's list of tubes with waiters, or -1. */
+    int waitedIndex = -1;
 
     int urgent;
     int reserved;

@@ -1017,6 +1017,65 @@ class DaemonTest {
     }
 
     @Test
+    void closeHandsReservedJobsToWaitersInReserveOrder() {
+        Session a = open();
+        send(a, put(3, 0, 60, "x"), put(1, 0, 60, "y"), put(2, 0, 60, "z"));
+        assertEquals(reserved(2, "y") + reserved(3, "z") + reserved(1, "x"), send(a, reserve(), reserve(), reserve()));
+        Session w1 = open();
+        Session w2 = open();
+        assertEquals("", send(w1, reserve()));
+        assertEquals("", send(w2, reserve()));
+        daemon.close(a.id());
+        assertEquals(reserved(2, "y"), out(w1));
+        assertEquals(reserved(3, "z"), out(w2));
+        Map<String, String> st = stats(w1);
+        assertEquals("1", st.get("current-jobs-ready"));
+        assertEquals("2", st.get("current-jobs-reserved"));
+        assertEquals("0", st.get("current-waiting"));
+        assertEquals(found(1, "x"), send(w1, op(Op.PEEK_READY)));
+    }
+
+    @Test
+    void aServedWaiterLeavesTheQueuesOfItsOtherTubes() {
+        Session w1 = open();
+        Session w2 = open();
+        Session p = open();
+        for (Session w : List.of(w1, w2)) {
+            assertEquals("WATCHING 2\r\nWATCHING 3\r\n", send(w, watch("a"), watch("b"), reserve()));
+        }
+        assertEquals("USING b\r\n" + inserted(1), send(p, use("b"), put("j1")));
+        assertEquals(reserved(1, "j1"), out(w1));
+        assertEquals("1", statsTubeOf(p, "a").get("current-waiting"));
+        assertEquals("USING a\r\n" + inserted(2), send(p, use("a"), put("j2")));
+        assertEquals("", out(w1));
+        assertEquals(reserved(2, "j2"), out(w2));
+        assertEquals("0", statsTubeOf(p, "a").get("current-waiting"));
+        assertEquals("0", statsTubeOf(p, "b").get("current-waiting"));
+        assertEquals("DELETED\r\n", send(w1, delete(1), reserve()));
+        assertEquals("1", statsTubeOf(p, "b").get("current-waiting"));
+        send(p, put("j3"));
+        assertEquals(reserved(3, "j3"), out(w1));
+        assertEquals("0", stats(p).get("current-waiting"));
+    }
+
+    @Test
+    void buriedJobsKeepBuryOrderWhenOneLeavesFromTheMiddle() {
+        Session w = open();
+        send(w, put("a"), put("b"), put("c"), put("d"));
+        send(w, reserve(), reserve(), reserve(), reserve());
+        assertEquals("BURIED\r\n".repeat(4), send(w, bury(3, 1), bury(1, 1), bury(4, 1), bury(2, 1)));
+        assertEquals("DELETED\r\n", send(w, delete(1)));
+        assertEquals(found(3, "c"), send(w, op(Op.PEEK_BURIED)));
+        assertEquals("KICKED\r\n", send(w, kickJob(4)));
+        assertEquals("KICKED 1\r\n", send(w, kick(1)));
+        assertEquals(found(2, "b"), send(w, op(Op.PEEK_BURIED)));
+        assertEquals("1", statsTubeOf(w, "default").get("current-jobs-buried"));
+        assertEquals("KICKED 1\r\n", send(w, kick(10)));
+        assertEquals("NOT_FOUND\r\n", send(w, op(Op.PEEK_BURIED)));
+        assertEquals(reserved(2, "b") + reserved(3, "c") + reserved(4, "d"), send(w, reserve(), reserve(), reserve()));
+    }
+
+    @Test
     void closeOfAWaitingSessionStopsItsWait() {
         Session a = open();
         Session p = open();
