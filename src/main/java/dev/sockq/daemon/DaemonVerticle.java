@@ -166,21 +166,23 @@ public final class DaemonVerticle extends VerticleBase {
     /**
      * Group commit under fsync always: the first record after a commit queues the next one
      * behind every command already waiting for this thread (those that piled up during the last
-     * fsync), so one write and one fsync serve all of them, on this thread, with no hand-off.
+     * fsync), so one write and one fsync serve all of them, on this thread, with no hand-off. The
+     * commit goes through the queue twice, so commands that arrive while the first pass runs join
+     * it too (put c=50: about 10% more puts/s than one pass, over 2 x 3 rounds).
      */
     private void queueCommit() {
         if (commitQueued || (!journal.hasPending() && held.isEmpty())) {
             return;
         }
         commitQueued = true;
-        context.runOnContext(v -> {
+        context.runOnContext(v -> context.runOnContext(w -> {
             commitQueued = false;
             journal.commitNow();
             while (!held.isEmpty()) {
                 held.poll().run();
             }
             journal.maintain();
-        });
+        }));
     }
 
     /** Sends now, or after the next commit when records made before it are not on disk yet. */
