@@ -86,6 +86,8 @@ run_case "prodcons c=100"       "--mode prodcons -c 100 -n 100000"      "--in-me
 run_case "cycle c=50 4 KiB"     "--mode cycle -c 50 -d 1 --size 4096 -n 50000" "--in-memory" ""
 run_case "cycle c=50, 8 tubes, 1 shard" "--mode cycle -c 50 -d 1 --tubes 8 -n 100000" "--in-memory" ""
 run_case "cycle c=50, 8 tubes, 2 shards x 2 TCP" "--mode cycle -c 50 -d 1 --tubes 8 -n 100000" "--in-memory --daemon-shards 2 --tcp-instances 2" ""
+run_case "put c=1 d=1, --single-thread" "--mode put -c 1 -d 1 -n 20000" "--in-memory --single-thread" ""
+run_case "cycle c=50 d=1, --single-thread" "--mode cycle -c 50 -d 1 -n 100000" "--in-memory --single-thread" ""
 run_case "journal put c=50, fsync always vs -f 0" "--mode put -c 50 -d 1 -n 100000" "--fsync always" "-b . -f 0"
 run_case "journal put c=50, fsync 200 ms vs -f 200" "--mode put -c 50 -d 1 -n 100000" "--fsync 200" "-b . -f 200"
 run_case "journal put c=50, never vs -F" "--mode put -c 50 -d 1 -n 100000" "--fsync never" "-b . -F"

@@ -116,7 +116,9 @@ public final class SockqServer {
             DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
                     config.udpDedupeMax(), journal, datagrams::yaml, busApi, config.push(), push,
                     config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput(), k, shards, budget);
-            DeploymentOptions worker = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER);
+            // --single-thread: the daemon shares the one event loop with the sockets (no hand-off per command)
+            DeploymentOptions worker = new DeploymentOptions().setThreadingModel(
+                    config.singleThread() ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER);
             chain = chain.compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
                     .map(id -> {
                         deployments.add(id);

@@ -83,6 +83,14 @@ public final class Main implements Callable<Integer> {
             vertx.close();
             return CommandLine.ExitCode.USAGE;
         }
+        if (config.singleThread()) {
+            // the config decides the event-loop count, so the Vert.x that read it makes way
+            vertx.close().await();
+            // the daemon may now block its loop on purpose (fsync always, replay at start): no warnings for that
+            vertx = Vertx.builder().with(vertxOptions().setEventLoopPoolSize(1).setMaxEventLoopExecuteTime(60)
+                            .setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.SECONDS))
+                    .withMetrics(new MicrometerMetricsFactory()).build();
+        }
         if (hazelcast != null) {
             // the config decides whether to cluster, so the plain Vert.x that read it makes way
             vertx.close().await();

@@ -72,6 +72,9 @@ public final class ServeOptions {
     @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
     Boolean cluster;
 
+    @Option(names = "--single-thread", description = "sockets and daemon on one event loop, as beanstalkd: no thread hand-off per command (one client: about 2x the puts/s), one core at most")
+    Boolean singleThread;
+
     @Option(names = "--no-bus-api", description = "do not serve the JSON event-bus API (sockq.put, sockq.reserve...)")
     boolean noBusApi;
 
@@ -153,6 +156,7 @@ public final class ServeOptions {
         put(j, Key.CLUSTER_HOST, clusterHost);
         put(j, Key.CLUSTER_PORT, clusterPort);
         put(j, Key.BRIDGE_PORT, bridgePort);
+        put(j, Key.SINGLE_THREAD, singleThread);
         return j;
     }
 

@@ -44,7 +44,8 @@ public record SockqConfig(
         String clusterConfig,
         String clusterHost,
         int clusterPort,
-        int bridgePort) {
+        int bridgePort,
+        boolean singleThread) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -90,7 +91,8 @@ public record SockqConfig(
         CLUSTER_CONFIG("clusterConfig", ""),
         CLUSTER_HOST("clusterHost", "127.0.0.1"),
         CLUSTER_PORT("clusterPort", 0),
-        BRIDGE_PORT("bridgePort", -1);
+        BRIDGE_PORT("bridgePort", -1),
+        SINGLE_THREAD("singleThread", false);
 
         public final String json;
         public final Object defaultValue;
@@ -152,7 +154,8 @@ public record SockqConfig(
                 stringOf(j, Key.CLUSTER_CONFIG),
                 stringOf(j, Key.CLUSTER_HOST),
                 intOf(j, Key.CLUSTER_PORT),
-                intOf(j, Key.BRIDGE_PORT));
+                intOf(j, Key.BRIDGE_PORT),
+                boolOf(j, Key.SINGLE_THREAD));
         c.validate();
         return c;
     }
@@ -202,6 +205,10 @@ public record SockqConfig(
         }
         if (bridgePort < -1 || bridgePort > 65535) {
             throw new IllegalArgumentException("bridgePort must be -1..65535, got " + bridgePort);
+        }
+        if (singleThread && (daemonShards != 1 || tcpInstances != 1 || udpInstances != 1 || cluster)) {
+            throw new IllegalArgumentException("singleThread runs everything on one thread: it takes one daemon shard, "
+                    + "one TCP and one UDP instance, and no cluster");
         }
         if (maxConnections < 1 || maxTubes < 1) {
             throw new IllegalArgumentException("maxConnections and maxTubes must be at least 1");
