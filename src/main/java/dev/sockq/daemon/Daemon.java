@@ -517,7 +517,7 @@ public final class Daemon {
         }
         JobState state = j.state == JobState.RESERVED ? JobState.READY : j.state;
         long delay = state == JobState.DELAYED ? Math.max(1, j.deadlineAt - clock.nowMillis()) : 0;
-        return new JobImage(j.id, j.tube.name, state, j.pri, delay, j.ttrMs, j.body, null, 0);
+        return new JobImage(j.id, j.tube.name, state, j.pri, delay, j.ttrMs, j.body);
     }
 
     /** YAML lines appended to `stats` (sockq's own keys, e.g. datagram counters). */
