@@ -3,13 +3,15 @@
 # run, and writes the medians and the sockq/beanstalkd ratios to BENCHMARKS.md.
 #
 #   bash bench/compare.sh            # ROUNDS=3 by default; ROUNDS=5 bash bench/compare.sh for more
+#                                    # WARMUP=2: seconds of unmeasured load at the start of each round
 #
 # For each load both servers are started once, warmed up (not measured), then measured in
 # alternating rounds (sockq, beanstalkd, sockq, ...) with the same client (`sockq bench`).
-# Server CPU per job comes from /proc/PID/stat (user+system ticks) around each round.
+# Server CPU per job comes from /proc/PID/stat (user+system ticks) over each round's measured part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
+WARMUP=${WARMUP:-2}
 OUT=${OUT:-BENCHMARKS.md}
 SOCKQ_PORT=11390
 BS_PORT=11391
@@ -28,7 +30,6 @@ cp "$JAR" "$work/sockq.jar"   # a rebuild during the run must not change what is
 JAR="$work/sockq.jar"
 
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
 
@@ -44,16 +45,18 @@ start_servers() {
 stop_servers() { kill "$SQ" "$BS" 2>/dev/null || true; wait "$SQ" "$BS" 2>/dev/null || true; }
 
 # one_round PORT PID "<bench args>" -> prints "jobs_per_sec p99_us cpu_us_per_job"
+# Each round first runs its load unmeasured for WARMUP seconds on the same connections (the client is
+# a fresh JVM per round; cold, it limited the fastest loads), then measures; bench reads the server's
+# CPU time from /proc/PID/stat over the measured part only.
 one_round() {
-  local before after line
-  before=$(cpu_ticks "$2")
-  line=$(java -jar "$JAR" bench --server 127.0.0.1:"$1" --quiet $3 | grep '^RESULT ' | sed 's/^RESULT //')
-  after=$(cpu_ticks "$2")
-  python3 - "$line" "$before" "$after" <<'PY'
+  local line
+  line=$(java -jar "$JAR" bench --server 127.0.0.1:"$1" --quiet --warmup "$WARMUP" --server-pid "$2" $3 \
+    | grep '^RESULT ' | sed 's/^RESULT //')
+  python3 - "$line" <<'PY'
 import json, sys
-r = json.loads(sys.argv[1]); ticks = int(sys.argv[3]) - int(sys.argv[2])
+r = json.loads(sys.argv[1])
 if r["errors"]: raise SystemExit("bench reported errors: %s" % r)
-print("%.0f %.0f %.2f" % (r["jobs_per_sec"], r["p99_us"], ticks * 10000.0 / r["jobs"]))
+print("%.0f %.0f %.2f" % (r["jobs_per_sec"], r["p99_us"], r["server_cpu_us_per_job"]))
 PY
 }
 
@@ -105,8 +108,9 @@ stop_servers
   echo "Measured by \`ROUNDS=$ROUNDS bash bench/compare.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores,"
   echo "$(java -version 2>&1 | head -1), $(beanstalkd -v 2>&1). Client: \`sockq bench\` on the same"
   echo "machine (it shares the cores with the server). Medians of $ROUNDS alternating rounds per"
-  echo "load; ratio = sockq / beanstalkd jobs per second, taken in the same run. CPU = server CPU time"
-  echo "(user + system) per job."
+  echo "load, each round measured after $WARMUP s of the same load unmeasured (\`bench --warmup $WARMUP\`);"
+  echo "ratio = sockq / beanstalkd jobs per second, taken in the same run. CPU = server CPU time"
+  echo "(user + system, \`bench --server-pid\`) per job over the measured part."
   echo
   echo "| load | bench arguments | sockq jobs/s | beanstalkd jobs/s | ratio | sockq p99 µs | beanstalkd p99 µs | sockq CPU µs/job | beanstalkd CPU µs/job |"
   echo "|---|---|---|---|---|---|---|---|---|"

@@ -21,7 +21,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +89,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--duration", paramLabel = "SECONDS", description = "run for this long instead of -n")
     Double duration;
+
+    @Option(names = "--warmup", defaultValue = "0", paramLabel = "SECONDS",
+            description = "run the load unmeasured for this long first, on the same connections, so the client's "
+                    + "and the server's JIT and buffers are warm and the measured part starts at full pipeline (default: ${DEFAULT-VALUE})")
+    double warmup;
+
+    @Option(names = "--server-pid", paramLabel = "PID",
+            description = "also report that local process's CPU time per job over the measured part (from /proc/PID/stat, Linux)")
+    Long serverPid;
 
     @Option(names = "--tube", description = "tube to use (default: a fresh bench-<random> per run)")
     String tube;
@@ -153,6 +165,10 @@ public final class BenchCommand implements Callable<Integer> {
                 : jobs != null && duration != null ? "give -n or --duration, not both"
                 : jobs != null && jobs < 1 ? "-n must be at least 1"
                 : duration != null && !(duration > 0) ? "--duration must be positive"
+                : !(warmup >= 0) ? "--warmup must not be negative"
+                : mode == Mode.UDP_PUT && (warmup > 0 || serverPid != null) ? "--warmup and --server-pid are for the TCP modes"
+                : serverPid != null && !Files.isReadable(Path.of("/proc", serverPid.toString(), "stat"))
+                        ? "--server-pid: no /proc/" + serverPid + "/stat here"
                 : !server.matches(".+:\\d{1,5}") || Integer.parseInt(server.substring(server.lastIndexOf(':') + 1))
                         > 65535 ? "--server must be HOST:PORT" : null;
         if (problem != null) {
@@ -179,6 +195,11 @@ public final class BenchCommand implements Callable<Integer> {
         final AtomicBoolean ending = new AtomicBoolean();
         volatile boolean stopping;
         volatile long endNanos;
+        /**
+         * Start of the measured part: jobs finished from here on count, and latencies of commands sent from here
+         * on are recorded. Long.MAX_VALUE while warming up.
+         */
+        volatile long measureFrom = Long.MAX_VALUE;
 
         Run(Vertx vertx, String host, int port, String tubeName, byte[] body) {
             this.vertx = vertx;
@@ -198,7 +219,8 @@ public final class BenchCommand implements Callable<Integer> {
                         tubes == 1 ? tubeName : tubeName + "-" + slot % tubes));
             }
             workersLeft.set(mode == Mode.PRODCONS ? producers : connections);
-            tickets.set(duration != null ? Long.MAX_VALUE : jobs != null ? jobs : 100_000);
+            long measuredTickets = duration != null ? Long.MAX_VALUE : jobs != null ? jobs : 100_000;
+            tickets.set(warmup > 0 ? Long.MAX_VALUE : measuredTickets);
             PrintWriter err = spec.commandLine().getErr();
             try {
                 int loops = Math.min(threads, connections);
@@ -219,13 +241,49 @@ public final class BenchCommand implements Callable<Integer> {
                 err.flush();
                 return connect ? EXIT_CANNOT_CONNECT : 1;
             }
-            long start = System.nanoTime();
+            if (warmup <= 0) {
+                measureFrom = System.nanoTime();
+            }
             conns.forEach(c -> c.ctx.runOnContext(v -> c.start()));
-            waitAndShowProgress(start, err);
-            long end = endNanos;
+            boolean warm = warmup <= 0 || warmUp(err); // false: the run failed while warming up
+            if (warmup > 0) {
+                // from now on exactly the measured tickets are handed out, to pipelines already full
+                tickets.set(measuredTickets);
+                measureFrom = System.nanoTime();
+            }
+            long start = measureFrom;
+            long cpuBefore = serverCpuTicks();
+            if (warm) {
+                waitAndShowProgress(start, err);
+            }
+            long end = warm ? endNanos : start;
+            long cpuTicks = serverCpuTicks() - cpuBefore;
             Future.all(conns.stream().map(c -> c.sock.close()).toList()).await();
-            report(start, end);
+            report(start, end, cpuTicks);
             return errorCount() == 0 ? 0 : 1;
+        }
+
+        /** Runs the load unmeasured for --warmup seconds; false if the run ended meanwhile (an error). */
+        private boolean warmUp(PrintWriter err) {
+            if (!quiet) {
+                err.printf(Locale.ROOT, "%s: warming up for %.1f s%n", mode.name().toLowerCase(Locale.ROOT), warmup);
+                err.flush();
+            }
+            try {
+                finished.get((long) (warmup * 1e9), TimeUnit.NANOSECONDS);
+                return false;
+            } catch (TimeoutException e) {
+                return true;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** A job finished: counted if the measured part has begun. */
+        void jobDone() {
+            if (System.nanoTime() >= measureFrom) {
+                done.incrementAndGet();
+            }
         }
 
         private void waitAndShowProgress(long start, PrintWriter err) {
@@ -275,7 +333,22 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        private void report(long start, long end) {
+        /** User + system CPU ticks of --server-pid (USER_HZ, 100 per second on Linux), or 0 without it. */
+        private long serverCpuTicks() {
+            if (serverPid == null) {
+                return 0;
+            }
+            try {
+                String stat = Files.readString(Path.of("/proc", serverPid.toString(), "stat"));
+                // the command name in field 2 may hold spaces: count fields after its closing parenthesis
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime: fields 14 and 15
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("cannot read the CPU time of --server-pid " + serverPid + ": " + e, e);
+            }
+        }
+
+        private void report(long start, long end, long cpuTicks) {
             Histogram all = new Histogram(3);
             conns.forEach(c -> all.add(c.latency));
             long jobsDone = done.get();
@@ -305,6 +378,9 @@ public final class BenchCommand implements Callable<Integer> {
                     .put("p50_us", round(us(all, 50), 1)).put("p90_us", round(us(all, 90), 1))
                     .put("p99_us", round(us(all, 99), 1)).put("p999_us", round(us(all, 99.9), 1))
                     .put("max_us", round(all.getMaxValue() / 1e3, 1)).put("errors", errs);
+            if (serverPid != null) {
+                result.put("server_cpu_us_per_job", round(jobsDone == 0 ? 0 : cpuTicks * 10_000.0 / jobsDone, 2));
+            }
             out.println("RESULT " + result.encode());
             out.flush();
         }
@@ -483,7 +559,11 @@ public final class BenchCommand implements Callable<Integer> {
                 return;
             }
             byte op = ops[head];
-            long took = System.nanoTime() - sentAt[head];
+            long sent = sentAt[head];
+            long took = System.nanoTime() - sent;
+            if (sent < run.measureFrom) {
+                took = -1; // sent while warming up: not part of the measured latencies
+            }
             head = (head + 1) & (ops.length - 1);
             inFlight--;
             run.replies.increment();
@@ -492,17 +572,23 @@ public final class BenchCommand implements Callable<Integer> {
                 case WATCH -> setupReply(r, "WATCHING 2");
                 case IGNORE -> setupReply(r, "WATCHING 1");
                 case PUT -> {
-                    latency.recordValue(took);
+                    record(took);
                     onPut(r);
                 }
                 case RESERVE -> {
-                    latency.recordValue(took);
+                    record(took);
                     onReserve(r);
                 }
                 default -> {
-                    latency.recordValue(took);
+                    record(took);
                     onDelete(r);
                 }
+            }
+        }
+
+        private void record(long took) {
+            if (took >= 0) {
+                latency.recordValue(took);
             }
         }
 
@@ -526,7 +612,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (ok) {
                 run.inserted.incrementAndGet();
                 if (mode == Mode.PUT) {
-                    run.done.incrementAndGet();
+                    run.jobDone();
                 }
             }
             nextJob();
@@ -552,7 +638,7 @@ public final class BenchCommand implements Callable<Integer> {
         private void onDelete(Reply r) {
             boolean ok = r.line().equals("DELETED");
             if (ok) {
-                run.done.incrementAndGet();
+                run.jobDone();
             } else {
                 run.error("delete -> " + word(r));
             }

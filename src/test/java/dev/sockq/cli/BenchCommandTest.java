@@ -145,6 +145,22 @@ class BenchCommandTest {
     }
 
     @Test
+    void warmupRunsTheLoadFirstAndMeasuresOnlyWhatFollows() {
+        // the server runs in this JVM: its CPU is this process's
+        assertEquals(0, bench("--mode", "cycle", "--warmup", "0.3", "-n", "1000", "-c", "2", "--quiet",
+                "--server-pid", Long.toString(ProcessHandle.current().pid())), err::toString);
+        long measured = result().getLong("jobs");
+        assertTrue(result().getDouble("server_cpu_us_per_job") > 0, out::toString);
+        // jobs in flight when the measured part began finish inside it and count: at most one per connection
+        assertTrue(measured >= 1000 && measured <= 1002, "measured jobs: " + measured);
+        Map<String, String> s = serverStats();
+        long puts = Long.parseLong(s.get("cmd-put"));
+        assertTrue(puts > measured, "the warm-up put jobs too: " + puts);
+        assertEquals(s.get("cmd-put"), s.get("cmd-delete"), "every job, warm-up or not, was taken and deleted");
+        assertEquals("0", s.get("current-jobs-ready"));
+    }
+
+    @Test
     void wrongRepliesAreErrors() {
         // a body over the server's max job size: every put gets JOB_TOO_BIG
         assertEquals(1, bench("--mode", "put", "-n", "5", "-c", "1", "--size", "70000", "--quiet"));
