@@ -119,6 +119,11 @@ public final class SockqServer {
             // --single-thread: the daemon shares the one event loop with the sockets (no hand-off per command)
             DeploymentOptions worker = new DeploymentOptions().setThreadingModel(
                     config.singleThread() ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER);
+            if (!config.singleThread()) {
+                // a pool of one thread per shard: the daemon always runs on the same, warm thread instead of
+                // whichever of the shared pool's 20 threads is free
+                worker.setWorkerPoolName("sockq-daemon-" + k).setWorkerPoolSize(1);
+            }
             chain = chain.compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
                     .map(id -> {
                         deployments.add(id);

@@ -6,7 +6,10 @@ import io.vertx.core.eventbus.EventBus;
 
 /** Every event-bus address sockq uses, in one place. */
 public final class Addresses {
-    /** Session traffic from socket verticles to the daemon (local, {@link SessionInput}). */
+    /**
+     * Session traffic from socket verticles to the daemon (local): {@link SessionInputs}, one per
+     * socket verticle's event-loop turn, or a lone {@link SessionInput}.
+     */
     public static final String DAEMON_SESSIONS = "sockq.daemon.sessions";
     /** Datagram puts from the UDP verticles to the daemon (local request/reply, {@link DatagramPut}). */
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
@@ -16,7 +19,7 @@ public final class Addresses {
      * public API (a clustered node, once elected to serve it) and is answered when it is registered.
      */
     public static final String DAEMON_CONTROL = "sockq.daemon.control";
-    /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutput}s. */
+    /** Prefix of the per-verticle addresses where the daemon sends {@link SessionOutputs}. */
     public static final String SESSION_OUTPUT_PREFIX = "sockq.out.";
     /**
      * For every send to the addresses above: they are node-local (localConsumer, no-copy codecs),
@@ -51,6 +54,8 @@ public final class Addresses {
         try {
             bus.registerDefaultCodec(SessionInput.class, new LocalCodec<>(SessionInput.class));
             bus.registerDefaultCodec(SessionOutput.class, new LocalCodec<>(SessionOutput.class));
+            bus.registerDefaultCodec(SessionInputs.class, new LocalCodec<>(SessionInputs.class));
+            bus.registerDefaultCodec(SessionOutputs.class, new LocalCodec<>(SessionOutputs.class));
             bus.registerDefaultCodec(DatagramPut.class, new LocalCodec<>(DatagramPut.class));
             bus.registerDefaultCodec(DatagramReply.class, new LocalCodec<>(DatagramReply.class));
             bus.registerDefaultCodec(Snapshot.class, new LocalCodec<>(Snapshot.class));

@@ -3,7 +3,9 @@ package dev.sockq.daemon;
 import dev.sockq.bus.Addresses;
 import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.SessionInput;
+import dev.sockq.bus.SessionInputs;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.bus.SessionOutputs;
 import dev.sockq.bus.Shards;
 import dev.sockq.bus.api.BusApi;
 import dev.sockq.bus.push.PushDispatcher;
@@ -81,7 +83,14 @@ public final class DaemonVerticle extends VerticleBase {
                 fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
             }
         }
-        MessageConsumer<SessionInput> sessions = bus.localConsumer(address(Addresses.DAEMON_SESSIONS), m -> handle(m.body()));
+        MessageConsumer<Object> sessions = bus.localConsumer(address(Addresses.DAEMON_SESSIONS), m -> {
+            if (m.body() instanceof SessionInputs batch) {
+                batch.inputs().forEach(this::apply); // one socket verticle's event-loop turn
+            } else {
+                apply((SessionInput) m.body());
+            }
+            flush();
+        });
         MessageConsumer<DatagramPut> datagrams = bus.localConsumer(address(Addresses.DAEMON_DATAGRAMS), this::handleDatagram);
         MessageConsumer<String> control = bus.localConsumer(address(Addresses.DAEMON_CONTROL), m -> {
             if ("drain".equals(m.body())) {
@@ -120,14 +129,13 @@ public final class DaemonVerticle extends VerticleBase {
         return apiRegistered;
     }
 
-    private void handle(SessionInput in) {
+    private void apply(SessionInput in) {
         switch (in.kind()) {
             case OPEN -> daemon.open(in.sessionId(), in.replyAddress());
             case COMMANDS -> daemon.submit(in.sessionId(), in.commands());
             case CLOSE -> daemon.close(in.sessionId());
             case CANCEL_WAIT -> daemon.cancelWait(in.sessionId());
         }
-        flush();
     }
 
     private void handleDatagram(Message<DatagramPut> m) {
@@ -139,6 +147,8 @@ public final class DaemonVerticle extends VerticleBase {
 
     private void flush() {
         List<Session> dirty = daemon.takeDirty();
+        // one message per socket verticle (there are few): a list of (address, outputs) pairs
+        ArrayList<Object> byAddress = null;
         for (Session s : dirty) {
             if (s.route() instanceof DetachedRoute route) {
                 route.deliver(s);
@@ -149,8 +159,16 @@ public final class DaemonVerticle extends VerticleBase {
                 continue;
             }
             SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
-            String address = (String) s.route();
-            send(() -> bus.send(address, out, Addresses.LOCAL));
+            if (byAddress == null) {
+                byAddress = new ArrayList<>(2);
+            }
+            outputsFor(byAddress, (String) s.route()).add(out);
+        }
+        for (int i = 0; byAddress != null && i < byAddress.size(); i += 2) {
+            String address = (String) byAddress.get(i);
+            @SuppressWarnings("unchecked")
+            SessionOutputs outs = new SessionOutputs((List<SessionOutput>) byAddress.get(i + 1));
+            send(() -> bus.send(address, outs, Addresses.LOCAL));
         }
         if (journal != null) {
             if (journal.fsyncAlways()) {
@@ -161,6 +179,19 @@ public final class DaemonVerticle extends VerticleBase {
             journal.maintain();
         }
         rearm();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<SessionOutput> outputsFor(ArrayList<Object> byAddress, String address) {
+        for (int i = 0; i < byAddress.size(); i += 2) {
+            if (byAddress.get(i).equals(address)) {
+                return (List<SessionOutput>) byAddress.get(i + 1);
+            }
+        }
+        List<SessionOutput> outs = new ArrayList<>(4);
+        byAddress.add(address);
+        byAddress.add(outs);
+        return outs;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.sockq.net;
 import dev.sockq.bus.Addresses;
 import dev.sockq.bus.SessionInput;
 import dev.sockq.bus.SessionOutput;
+import dev.sockq.bus.SessionOutputs;
 import dev.sockq.ops.CommandMetrics;
 import dev.sockq.ops.RateLimitedWarning;
 import io.netty.channel.ChannelOption;
@@ -49,6 +50,8 @@ public final class TcpServerVerticle extends VerticleBase {
     private final int shards;
     private final Map<Long, ShardRouter> routers = new HashMap<>();
     private NetServer server;
+    /** What this instance's connections send the daemon, one message per shard per event-loop turn. */
+    private TurnBatcher batcher;
     private String outputAddress;
     private CommandMetrics metrics;
     /** Set while stopping; completes when the last connection has closed. */
@@ -70,19 +73,24 @@ public final class TcpServerVerticle extends VerticleBase {
         Addresses.registerCodecs(vertx.eventBus());
         metrics = CommandMetrics.fromVertx();
         outputAddress = Addresses.SESSION_OUTPUT_PREFIX + "tcp." + System.identityHashCode(this) + "." + SESSION_IDS.incrementAndGet();
-        MessageConsumer<SessionOutput> consumer = vertx.eventBus().localConsumer(outputAddress, m -> {
-            TcpConnection c = connections.get(m.body().sessionId());
-            if (c != null) {
-                c.onOutput(m.body());
+        batcher = new TurnBatcher(context, vertx.eventBus(), shards);
+        MessageConsumer<SessionOutputs> consumer = vertx.eventBus().localConsumer(outputAddress, m -> {
+            for (SessionOutput out : m.body().outputs()) {
+                TcpConnection c = connections.get(out.sessionId());
+                if (c != null) {
+                    c.onOutput(out);
+                }
             }
         });
         List<Future<?>> registered = new ArrayList<>(List.of(consumer.completion()));
         for (int k = 0; k < shards && shards > 1; k++) {
             int shard = k;
-            registered.add(vertx.eventBus().<SessionOutput>localConsumer(shardOutput(k), m -> {
-                ShardRouter r = routers.get(m.body().sessionId());
-                if (r != null) {
-                    r.onShardOutput(shard, m.body());
+            registered.add(vertx.eventBus().<SessionOutputs>localConsumer(shardOutput(k), m -> {
+                for (SessionOutput out : m.body().outputs()) {
+                    ShardRouter r = routers.get(out.sessionId());
+                    if (r != null) {
+                        r.onShardOutput(shard, out);
+                    }
                 }
             }).completion());
         }
@@ -138,8 +146,7 @@ public final class TcpServerVerticle extends VerticleBase {
             connections.put(id, c);
             send(SessionInput.open(id, outputAddress));
         } else {
-            router = new ShardRouter(id, shards, (k, in) -> vertx.eventBus().send(
-                    Addresses.ofShard(Addresses.DAEMON_SESSIONS, k, shards), in, Addresses.LOCAL), out -> {
+            router = new ShardRouter(id, shards, batcher::add, out -> {
                         TcpConnection conn = connections.get(id);
                         if (conn != null) {
                             conn.onOutput(out);
@@ -184,7 +191,7 @@ public final class TcpServerVerticle extends VerticleBase {
     }
 
     private void send(SessionInput in) {
-        vertx.eventBus().send(Addresses.DAEMON_SESSIONS, in, Addresses.LOCAL);
+        batcher.add(0, in);
     }
 
     /**
