@@ -100,6 +100,9 @@ start_servers "--in-memory" ""
 java -jar "$JAR" bench --server 127.0.0.1:$SOCKQ_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
 java -jar "$JAR" bench --server 127.0.0.1:$BS_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
 srss=$(rss_kb "$SQ"); brss=$(rss_kb "$BS")
+# then idle: sockq's heap trim runs after 5 s without a collection (README, Memory); poll, at most 20 s
+for _ in $(seq 1 40); do sleep 0.5; [ "$(rss_kb "$SQ")" -lt $((srss * 9 / 10)) ] && break; done
+sleep 1; srss_idle=$(rss_kb "$SQ"); brss_idle=$(rss_kb "$BS")
 stop_servers
 
 {
@@ -116,7 +119,8 @@ stop_servers
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Memory (RSS) after 1,000,000 ready jobs of 100 bytes: sockq $((srss / 1024)) MiB, beanstalkd $((brss / 1024)) MiB."
+  echo "Memory (RSS) with 1,000,000 ready jobs of 100 bytes, once idle: sockq $((srss_idle / 1024)) MiB, beanstalkd $((brss_idle / 1024)) MiB"
+  echo "($(awk -v a="$srss_idle" -v b="$brss_idle" 'BEGIN {printf "%.2f", a / b}')x; right after the last put: sockq $((srss / 1024)) MiB, beanstalkd $((brss / 1024)) MiB)."
   if [ -f bench/extra.md ]; then echo; cat bench/extra.md; fi
   if [ -f bench/jmh.md ]; then echo; cat bench/jmh.md; fi   # written by bench/jmh.sh
 } >"$OUT"

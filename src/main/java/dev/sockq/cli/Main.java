@@ -4,6 +4,7 @@ import dev.sockq.SockqServer;
 import dev.sockq.config.ConfigLoader;
 import dev.sockq.config.SockqConfig;
 import dev.sockq.daemon.ServerInfo;
+import dev.sockq.ops.IdleHeapTrim;
 import com.hazelcast.config.Config;
 import dev.sockq.cluster.ClusterSetup;
 import io.vertx.core.Vertx;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -66,6 +68,7 @@ public final class Main implements Callable<Integer> {
     /** Starts the server and blocks until the JVM is asked to stop. */
     static int serve(ServeOptions o) {
         long started = System.nanoTime();
+        List<String> trim = IdleHeapTrim.apply();
         if (o.verbose.length > 0 && LoggerFactory.getLogger("dev.sockq") instanceof ch.qos.logback.classic.Logger sockqLog) {
             sockqLog.setLevel(ch.qos.logback.classic.Level.DEBUG); // beanstalkd's -V: say more
         }
@@ -114,6 +117,7 @@ public final class Main implements Callable<Integer> {
             return 1;
         }
         log.debug("started in {} ms", (System.nanoTime() - started) / 1_000_000);
+        log.debug("idle heap trim: {}", trim.isEmpty() ? "left to the JVM's own flags" : String.join(" ", trim));
         Signal.handle(new Signal("USR1"), sig -> server.drain());
         awaitStopSignal();
         log.info("sockq stopping");
