@@ -4,6 +4,7 @@ import dev.sockq.bus.Command;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Op;
 import dev.sockq.bus.Replies;
+import dev.sockq.bus.ShardStats;
 import dev.sockq.bus.Shards;
 import dev.sockq.ops.RateLimitedWarning;
 import org.slf4j.LoggerFactory;
@@ -750,7 +751,7 @@ public final class Daemon {
             }
             case STATS, STATS_PART -> replyData(s, StatsFormat.server(counters(), info, (clock.nowMillis() - startedAt) / 1000,
                     durability.binlogStats())
-                    + extraStats.get());
+                    + extraStats.get() + (sharded ? clientSessions() : ""));
             case LIST_TUBES, LIST_TUBES_PART -> replyData(s, StatsFormat.tubeList(tubes));
             case LIST_TUBE_USED -> reply(s, "USING " + s.use.name + "\r\n");
             case LIST_TUBES_WATCHED -> replyData(s, StatsFormat.tubeList(s.watch));
@@ -1352,6 +1353,31 @@ public final class Daemon {
         }
         return new Snapshot(tubeCounts, commands, jobTimeouts, countsConnections() ? sessions.size() : 0, totalConnections, totalJobs,
                 waitingCount, draining, durability.metrics());
+    }
+
+    /**
+     * With several shards one client has a session on each, so a client that puts on two shards
+     * is a producer on both: the shard lists its sessions per role ({@link ShardStats#PER_CLIENT}),
+     * and whoever combines the shards' stats counts distinct session ids instead of adding up.
+     */
+    private String clientSessions() {
+        StringBuilder producing = new StringBuilder();
+        StringBuilder working = new StringBuilder();
+        StringBuilder waiting = new StringBuilder();
+        sessions.forEach((com.carrotsearch.hppc.procedures.LongObjectProcedure<Session>) (id, s) -> {
+            if (s.producer) {
+                producing.append(' ').append(id);
+            }
+            if (s.worker) {
+                working.append(' ').append(id);
+            }
+            if (s.waiting) {
+                waiting.append(' ').append(id);
+            }
+        });
+        return ShardStats.PRODUCER_SESSIONS + ":" + producing + "\n"
+                + ShardStats.WORKER_SESSIONS + ":" + working + "\n"
+                + ShardStats.WAITING_SESSIONS + ":" + waiting + "\n";
     }
 
     Counters counters() {

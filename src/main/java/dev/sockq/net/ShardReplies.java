@@ -12,23 +12,34 @@ final class ShardReplies {
     private ShardReplies() {
     }
 
-    /** `stats`: the first shard's document, with every summed key ({@link ShardStats}) added up over all. */
+    /**
+     * `stats`: the first shard's document, with every summed key ({@link ShardStats}) added up over
+     * all, clients by role counted once each, and the shards' session lines left out.
+     */
     static byte[] stats(List<byte[]> parts) {
         String[] first = yaml(parts.get(0)).split("\n");
         Map<String, Long> sums = new HashMap<>();
+        ShardStats.Clients clients = new ShardStats.Clients();
         for (byte[] part : parts) {
             for (String line : yaml(part).split("\n")) {
-                int colon = line.indexOf(": ");
-                if (colon > 0 && ShardStats.summed(line.substring(0, colon))) {
-                    sums.merge(line.substring(0, colon), parseOrZero(line.substring(colon + 2)), Long::sum);
+                int colon = line.indexOf(':');
+                String key = colon > 0 ? line.substring(0, colon) : "";
+                if (ShardStats.shardOnly(key)) {
+                    clients.add(key, line.substring(colon + 1));
+                } else if (ShardStats.summed(key) && line.startsWith(": ", colon)) {
+                    sums.merge(key, parseOrZero(line.substring(colon + 2)), Long::sum);
                 }
             }
         }
         StringBuilder sb = new StringBuilder(1024);
         for (String line : first) {
-            int colon = line.indexOf(": ");
-            Long sum = colon > 0 ? sums.get(line.substring(0, colon)) : null;
-            sb.append(sum == null ? line : line.substring(0, colon + 2) + sum).append('\n');
+            int colon = line.indexOf(':');
+            String key = colon > 0 ? line.substring(0, colon) : "";
+            if (ShardStats.shardOnly(key)) {
+                continue;
+            }
+            Long combined = sums.containsKey(key) ? sums.get(key) : clients.count(key);
+            sb.append(combined == null ? line : key + ": " + combined).append('\n');
         }
         return data(sb.toString());
     }

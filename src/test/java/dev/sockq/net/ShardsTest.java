@@ -332,6 +332,32 @@ class ShardsTest {
     }
 
     @Test
+    void clientsByRoleCountOnceThoughTheyTouchBothShards() throws Exception {
+        try (RawClient p = server.client(); RawClient w = watchingBoth(server); RawClient idle = server.client()) {
+            put(p, A, 1, "a"); // one producer, on both shards
+            put(p, B, 1, "b");
+            w.send("reserve\r\nreserve\r\nreserve\r\n"); // one worker, then waiting on both shards
+            w.reply();
+            w.reply();
+            assertTrue(w.silentFor(200), "the third reserve waits");
+            Map<String, String> stats = new java.util.HashMap<>();
+            idle.call("stats\r\n").lines().filter(l -> l.contains(":"))
+                    .forEach(l -> stats.put(l.substring(0, l.indexOf(':')), l.substring(l.indexOf(':') + 1).trim()));
+            assertEquals("1", stats.get("current-producers"));
+            assertEquals("1", stats.get("current-workers"));
+            assertEquals("1", stats.get("current-waiting"));
+            assertEquals("3", stats.get("current-connections"));
+            assertTrue(stats.keySet().stream().noneMatch(k -> k.startsWith("shard-")), "shard lines stay inside: " + stats);
+            JsonObject bus = server.vertx().eventBus().<JsonObject>request(Addresses.STATS, new JsonObject(),
+                    new DeliveryOptions().setSendTimeout(10_000)).await().body();
+            assertEquals(1L, bus.getLong("current-producers"), bus::encode);
+            assertEquals(1L, bus.getLong("current-workers"), bus::encode);
+            assertEquals(1L, bus.getLong("current-waiting"), bus::encode);
+            assertTrue(bus.fieldNames().stream().noneMatch(k -> k.startsWith("shard-")), bus::encode);
+        }
+    }
+
+    @Test
     void busApiAndDatagramsRouteByTubeAndId() throws Exception {
         EventBus bus = server.vertx().eventBus();
         DeliveryOptions wait = new DeliveryOptions().setSendTimeout(10_000);

@@ -99,15 +99,24 @@ public final class ApiRouter extends VerticleBase {
         }
         Future.all(answers).onSuccess(all -> {
             JsonObject sum = ((JsonObject) answers.get(0).result().body()).copy();
-            for (int k = 1; k < shards; k++) {
-                JsonObject other = (JsonObject) answers.get(k).result().body();
-                for (String key : sum.fieldNames()) {
-                    if (ShardStats.summed(key) && sum.getValue(key) instanceof Number a
-                            && other.getValue(key) instanceof Number b) {
+            ShardStats.Clients clients = new ShardStats.Clients();
+            for (int k = 0; k < shards; k++) {
+                JsonObject part = (JsonObject) answers.get(k).result().body();
+                for (String key : part.fieldNames()) {
+                    if (ShardStats.shardOnly(key)) {
+                        clients.add(key, part.getValue(key) == null ? "" : String.valueOf(part.getValue(key)));
+                    } else if (k > 0 && ShardStats.summed(key) && sum.getValue(key) instanceof Number a
+                            && part.getValue(key) instanceof Number b) {
                         sum.put(key, a.longValue() + b.longValue());
                     }
                 }
             }
+            for (String key : ShardStats.PER_CLIENT.keySet()) {
+                if (sum.containsKey(key)) {
+                    sum.put(key, clients.count(key));
+                }
+            }
+            sum.fieldNames().removeIf(ShardStats::shardOnly);
             m.reply(sum);
         }).onFailure(e -> relayFailure(m, e));
     }
