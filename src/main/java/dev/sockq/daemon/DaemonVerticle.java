@@ -21,7 +21,9 @@ import io.vertx.core.eventbus.MessageConsumer;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The daemon as a worker verticle: consumes session traffic from the event bus, runs it
@@ -147,8 +149,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     private void flush() {
         List<Session> dirty = daemon.takeDirty();
-        // one message per socket verticle (there are few): a list of (address, outputs) pairs
-        ArrayList<Object> byAddress = null;
+        Map<String, List<SessionOutput>> byAddress = null; // one message per socket verticle
         for (Session s : dirty) {
             if (s.route() instanceof DetachedRoute route) {
                 route.deliver(s);
@@ -158,17 +159,17 @@ public final class DaemonVerticle extends VerticleBase {
                 s.takeOutput(); // the bus owner: its replies were taken as they were made
                 continue;
             }
-            SessionOutput out = new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested());
             if (byAddress == null) {
-                byAddress = new ArrayList<>(2);
+                byAddress = new LinkedHashMap<>(4);
             }
-            outputsFor(byAddress, (String) s.route()).add(out);
+            byAddress.computeIfAbsent((String) s.route(), a -> new ArrayList<>(8))
+                    .add(new SessionOutput(s.id(), s.takeOutput(), s.takeAnswered(), s.closeRequested()));
         }
-        for (int i = 0; byAddress != null && i < byAddress.size(); i += 2) {
-            String address = (String) byAddress.get(i);
-            @SuppressWarnings("unchecked")
-            SessionOutputs outs = new SessionOutputs((List<SessionOutput>) byAddress.get(i + 1));
-            send(() -> bus.send(address, outs, Addresses.LOCAL));
+        if (byAddress != null) {
+            byAddress.forEach((address, outputs) -> {
+                SessionOutputs batch = new SessionOutputs(outputs);
+                send(() -> bus.send(address, batch, Addresses.LOCAL));
+            });
         }
         if (journal != null) {
             if (journal.fsyncAlways()) {
@@ -179,19 +180,6 @@ public final class DaemonVerticle extends VerticleBase {
             journal.maintain();
         }
         rearm();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<SessionOutput> outputsFor(ArrayList<Object> byAddress, String address) {
-        for (int i = 0; i < byAddress.size(); i += 2) {
-            if (byAddress.get(i).equals(address)) {
-                return (List<SessionOutput>) byAddress.get(i + 1);
-            }
-        }
-        List<SessionOutput> outs = new ArrayList<>(4);
-        byAddress.add(address);
-        byAddress.add(outs);
-        return outs;
     }
 
     /**
