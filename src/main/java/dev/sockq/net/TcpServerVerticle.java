@@ -168,6 +168,7 @@ public final class TcpServerVerticle extends VerticleBase {
                 router.close();
             }
             if (stopping != null && connections.isEmpty()) {
+                batcher.flush(); // the daemon may be undeployed right after this verticle: tell it now
                 stopping.tryComplete();
             }
         });
@@ -213,7 +214,8 @@ public final class TcpServerVerticle extends VerticleBase {
         long timer = vertx.setTimer(Math.max(1, options.shutdownTimeoutMs()), t -> stopping.tryComplete());
         return stopping.future().compose(v -> {
             vertx.cancelTimer(timer);
-            return server.close(); // also closes any connection still open after the timeout
+            // also closes any connection still open after the timeout; their CLOSEs go out before stop ends
+            return server.close().onComplete(ar -> batcher.flush());
         });
     }
 }

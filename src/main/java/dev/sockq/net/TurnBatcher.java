@@ -48,7 +48,8 @@ final class TurnBatcher {
         }
     }
 
-    private void flush() {
+    /** Sends what is queued now rather than at the end of the turn (a stopping verticle's last CLOSEs). */
+    void flush() {
         scheduled = false;
         for (int k = 0; k < pending.length; k++) {
             ArrayList<SessionInput> list = pending[k];

@@ -72,11 +72,20 @@ class JarLaunchIT {
         }
         Process p = start(Map.of(), "-p", "0", "--http-port", String.valueOf(httpPort), "--fsync", "never",
                 "-b", dir.resolve("big").toString());
-        SockqProcess.follow(p);
+        BlockingQueue<String> log = SockqProcess.follow(p);
         java.util.Set<Integer> seen = new java.util.LinkedHashSet<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!seen.contains(200) && System.nanoTime() < deadline && p.isAlive()) {
-            int status = readyStatus(httpPort);
+            int status;
+            try {
+                status = readyStatus(httpPort);
+            } catch (java.net.SocketTimeoutException noAnswer) {
+                Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                        String.valueOf(p.pid())).redirectErrorStream(true).start();
+                String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                throw new AssertionError("/ready did not answer in 10 s; server log: " + log + "\nthreads:\n" + threads,
+                        noAnswer);
+            }
             if (status > 0) {
                 seen.add(status);
             }
@@ -96,7 +105,7 @@ class JarLaunchIT {
     private static int readyStatus(int port) throws IOException {
         try (java.net.Socket s = new java.net.Socket()) {
             s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1000);
-            s.setSoTimeout(30_000);
+            s.setSoTimeout(10_000);
             s.getOutputStream().write("GET /ready HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String status = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII); // HTTP/1.x NNN
             return Integer.parseInt(status.substring(9, 12));
