@@ -114,6 +114,23 @@ class ShardsTest {
         }
     }
 
+    /**
+     * A `use` that moves to another shard tells the old shard (UNUSE) before the client hears USING:
+     * another connection, on the other TCP event loop, asking right after must see the move. Failed
+     * within a few rounds while that UNUSE waited for the end of the event-loop turn.
+     */
+    @Test
+    void anotherConnectionSeesAUseThatMovedShardsAtOnce() throws IOException {
+        for (int i = 0; i < 200; i++) {
+            try (RawClient c = server.client(); RawClient other = server.client()) {
+                c.call("watch " + B + "\r\n"); // keeps B alive when nobody uses it
+                c.call("use " + B + "\r\n");
+                assertEquals("USING " + A + "\r\n", c.call("use " + A + "\r\n"));
+                assertEquals(0, stat(other, "stats-tube " + B, "current-using"), "round " + i);
+            }
+        }
+    }
+
     @Test
     void useWatchIgnoreAsBeanstalkd() throws IOException {
         try (RawClient c = server.client(); RawClient other = server.client()) {
