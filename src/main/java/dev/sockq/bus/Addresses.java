@@ -6,10 +6,7 @@ import io.vertx.core.eventbus.EventBus;
 
 /** Every event-bus address sockq uses, in one place. */
 public final class Addresses {
-    /**
-     * Session traffic from socket verticles to the daemon (local): {@link SessionInputs}, one per
-     * socket verticle's event-loop turn, or a lone {@link SessionInput}.
-     */
+    /** Session traffic from socket verticles to the daemon (local): one {@link SessionInputs} per event-loop turn. */
     public static final String DAEMON_SESSIONS = "sockq.daemon.sessions";
     /** Datagram puts from the UDP verticles to the daemon (local request/reply, {@link DatagramPut}). */
     public static final String DAEMON_DATAGRAMS = "sockq.daemon.datagrams";
@@ -52,8 +49,6 @@ public final class Addresses {
     /** Registers the no-copy codecs for sockq's local message types; idempotent per Vert.x. */
     public static synchronized void registerCodecs(EventBus bus) {
         try {
-            bus.registerDefaultCodec(SessionInput.class, new LocalCodec<>(SessionInput.class));
-            bus.registerDefaultCodec(SessionOutput.class, new LocalCodec<>(SessionOutput.class));
             bus.registerDefaultCodec(SessionInputs.class, new LocalCodec<>(SessionInputs.class));
             bus.registerDefaultCodec(SessionOutputs.class, new LocalCodec<>(SessionOutputs.class));
             bus.registerDefaultCodec(DatagramPut.class, new LocalCodec<>(DatagramPut.class));

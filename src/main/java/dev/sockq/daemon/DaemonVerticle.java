@@ -85,12 +85,8 @@ public final class DaemonVerticle extends VerticleBase {
                 fsyncTimer = vertx.setPeriodic(Math.max(1, options.journal().fsyncEveryMs()), id -> journal.forceAsync());
             }
         }
-        MessageConsumer<Object> sessions = bus.localConsumer(address(Addresses.DAEMON_SESSIONS), m -> {
-            if (m.body() instanceof SessionInputs batch) {
-                batch.inputs().forEach(this::apply); // one socket verticle's event-loop turn
-            } else {
-                apply((SessionInput) m.body());
-            }
+        MessageConsumer<SessionInputs> sessions = bus.localConsumer(address(Addresses.DAEMON_SESSIONS), m -> {
+            m.body().inputs().forEach(this::apply); // one socket verticle's event-loop turn
             flush();
         });
         MessageConsumer<DatagramPut> datagrams = bus.localConsumer(address(Addresses.DAEMON_DATAGRAMS), this::handleDatagram);

@@ -52,8 +52,6 @@ public final class TcpServerVerticle extends VerticleBase {
     private NetServer server;
     /** What this instance's connections send the daemon, one message per shard per event-loop turn. */
     private TurnBatcher batcher;
-    /** Set while shard replies are handed to the routers (see {@link #toShard}). */
-    private boolean handlingShardOutput;
     private String outputAddress;
     private CommandMetrics metrics;
     /** Set while stopping; completes when the last connection has closed. */
@@ -88,16 +86,11 @@ public final class TcpServerVerticle extends VerticleBase {
         for (int k = 0; k < shards && shards > 1; k++) {
             int shard = k;
             registered.add(vertx.eventBus().<SessionOutputs>localConsumer(shardOutput(k), m -> {
-                handlingShardOutput = true;
-                try {
-                    for (SessionOutput out : m.body().outputs()) {
-                        ShardRouter r = routers.get(out.sessionId());
-                        if (r != null) {
-                            r.onShardOutput(shard, out);
-                        }
+                for (SessionOutput out : m.body().outputs()) {
+                    ShardRouter r = routers.get(out.sessionId());
+                    if (r != null) {
+                        r.onShardOutput(shard, out);
                     }
-                } finally {
-                    handlingShardOutput = false;
                 }
             }).completion());
         }
@@ -153,7 +146,11 @@ public final class TcpServerVerticle extends VerticleBase {
             connections.put(id, c);
             send(SessionInput.open(id, outputAddress));
         } else {
-            router = new ShardRouter(id, shards, this::toShard, out -> {
+            router = new ShardRouter(id, shards, batcher::add, out -> {
+                        // what the router sent while answering (an UNUSE after a `use` moved shards, a
+                        // CANCEL_WAIT after a reserve was served) reaches the shards before the client
+                        // hears the answer: a client on another event loop must not see them as before
+                        batcher.flush();
                         TcpConnection conn = connections.get(id);
                         if (conn != null) {
                             conn.onOutput(out);
@@ -200,19 +197,6 @@ public final class TcpServerVerticle extends VerticleBase {
 
     private void send(SessionInput in) {
         batcher.add(0, in);
-    }
-
-    /**
-     * What a shard router sends. What it sends while handling a shard's replies (an UNUSE after a
-     * `use` moved shards, a CANCEL_WAIT after a reserve was served) goes out at once: the client
-     * may get its reply in this very task, and another connection, on another event loop, must
-     * not see the shard as it was before.
-     */
-    private void toShard(int shard, SessionInput in) {
-        batcher.add(shard, in);
-        if (handlingShardOutput) {
-            batcher.flush();
-        }
     }
 
     /**

@@ -48,7 +48,10 @@ final class TurnBatcher {
         }
     }
 
-    /** Sends what is queued now rather than at the end of the turn (a stopping verticle's last CLOSEs). */
+    /**
+     * Sends what is queued now rather than at the end of the turn: before a shard router's answer
+     * reaches its client, and a stopping verticle's last CLOSEs. Cheap when nothing is queued.
+     */
     void flush() {
         scheduled = false;
         for (int k = 0; k < pending.length; k++) {
