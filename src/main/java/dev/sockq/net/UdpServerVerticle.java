@@ -1,7 +1,6 @@
 package dev.sockq.net;
 
 import dev.sockq.bus.Addresses;
-import dev.sockq.bus.DatagramPut;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Replies;
 import dev.sockq.bus.Shards;
