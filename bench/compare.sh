@@ -3,7 +3,7 @@
 # run, and writes the medians and the sockq/beanstalkd ratios to BENCHMARKS.md.
 #
 #   bash bench/compare.sh            # ROUNDS=3 by default; ROUNDS=5 bash bench/compare.sh for more
-#                                    # WARMUP=2: seconds of unmeasured load at the start of each round
+#                                    # WARMUP=4: seconds of unmeasured load at the start of each round
 #                                    # SERVER_WARMUP=8: seconds of load (put loads: cycles) on each fresh server pair first
 #
 # For each load both servers are started once, warmed up (not measured), then measured in
@@ -12,7 +12,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS=${ROUNDS:-3}
-WARMUP=${WARMUP:-2}
+# Each round's client connects anew, and new connections send sockq's JIT through about 3 s of
+# deoptimizing and recompiling (-XX:+LogCompilation: class_check and unstable_if traps in the
+# connection and framing paths); a round measures the steady state after it.
+WARMUP=${WARMUP:-4}
 SERVER_WARMUP=${SERVER_WARMUP:-8}
 OUT=${OUT:-BENCHMARKS.md}
 SOCKQ_PORT=11390
@@ -58,7 +61,7 @@ one_round() {
 import json, sys
 r = json.loads(sys.argv[1])
 if r["errors"]: raise SystemExit("bench reported errors: %s" % r)
-print("%.0f %.0f %.2f" % (r["jobs_per_sec"], r["p99_us"], r["server_cpu_us_per_job"]))
+print("%.0f %.0f %.2f %.2f" % (r["jobs_per_sec"], r["p99_us"], r["server_cpu_us_per_job"], r["server_sys_us_per_job"]))
 PY
 }
 
@@ -81,11 +84,12 @@ run_case() {
     one_round $BS_PORT "$BS" "$args" >>"$work/bs.txt"
   done
   stop_servers
-  local sj bj sp bp sc bc
+  local sj bj sp bp sc bc ssys bsys
   sj=$(cut -d' ' -f1 "$work/sq.txt" | median); bj=$(cut -d' ' -f1 "$work/bs.txt" | median)
   sp=$(cut -d' ' -f2 "$work/sq.txt" | median); bp=$(cut -d' ' -f2 "$work/bs.txt" | median)
   sc=$(cut -d' ' -f3 "$work/sq.txt" | median); bc=$(cut -d' ' -f3 "$work/bs.txt" | median)
-  rows+=("| $name | \`$args\` | $sj | $bj | $(awk -v a="$sj" -v b="$bj" 'BEGIN {printf "%.2f", a / b}') | $sp | $bp | $sc | $bc |")
+  ssys=$(cut -d' ' -f4 "$work/sq.txt" | median); bsys=$(cut -d' ' -f4 "$work/bs.txt" | median)
+  rows+=("| $name | \`$args\` | $sj | $bj | $(awk -v a="$sj" -v b="$bj" 'BEGIN {printf "%.2f", a / b}') | $sp | $bp | $sc ($ssys) | $bc ($bsys) |")
 }
 
 run_case "put c=1 d=1"          "--mode put -c 1 -d 1 -n 20000"         "--in-memory" ""
@@ -122,7 +126,8 @@ stop_servers
   echo "store nothing), each round measured after $WARMUP s"
   echo "of the same load unmeasured (\`bench --warmup $WARMUP\`);"
   echo "ratio = sockq / beanstalkd jobs per second, taken in the same run. CPU = server CPU time"
-  echo "(user + system, \`bench --server-pid\`) per job over the measured part."
+  echo "(user + system, \`bench --server-pid\`) per job over the measured part; in brackets its"
+  echo "system (kernel) part, medians each, so the two need not add up across columns."
   echo
   echo "| load | bench arguments | sockq jobs/s | beanstalkd jobs/s | ratio | sockq p99 µs | beanstalkd p99 µs | sockq CPU µs/job | beanstalkd CPU µs/job |"
   echo "|---|---|---|---|---|---|---|---|---|"

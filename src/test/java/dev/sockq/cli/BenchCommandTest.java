@@ -151,6 +151,8 @@ class BenchCommandTest {
                 "--server-pid", Long.toString(ProcessHandle.current().pid())), err::toString);
         long measured = result().getLong("jobs");
         assertTrue(result().getDouble("server_cpu_us_per_job") > 0, out::toString);
+        double sys = result().getDouble("server_sys_us_per_job");
+        assertTrue(sys >= 0 && sys <= result().getDouble("server_cpu_us_per_job"), out::toString);
         // jobs in flight when the measured part began finish inside it and count: at most one per connection
         assertTrue(measured >= 1000 && measured <= 1002, "measured jobs: " + measured);
         Map<String, String> s = serverStats();
