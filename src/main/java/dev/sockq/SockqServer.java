@@ -35,6 +35,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Wires one sockq server into a Vert.x instance: the daemon worker, then the socket verticles. */
 public final class SockqServer {
@@ -54,6 +55,7 @@ public final class SockqServer {
     private ApiLeadership leadership;
     /** Sockets bound and journal recovered, and not stopping (/ready). */
     private volatile boolean ready;
+    private final List<DaemonVerticle> daemons = new CopyOnWriteArrayList<>();
     private String opsDeployment;
 
     public SockqServer(Vertx vertx, SockqConfig config) {
@@ -124,7 +126,9 @@ public final class SockqServer {
                 // whichever of the shared pool's 20 threads is free
                 worker.setWorkerPoolName("sockq-daemon-" + k).setWorkerPoolSize(1);
             }
-            chain = chain.compose(v -> vertx.deployVerticle(new DaemonVerticle(daemon, Clock.SYSTEM), worker))
+            DaemonVerticle verticle = new DaemonVerticle(daemon, Clock.SYSTEM);
+            daemons.add(verticle);
+            chain = chain.compose(v -> vertx.deployVerticle(verticle, worker))
                     .map(id -> {
                         deployments.add(id);
                         return null;
@@ -184,7 +188,12 @@ public final class SockqServer {
         }
     }
 
-    private static boolean isLoopback(String host) {
+    /** /ready: sockets bound, journals recovered, not stopping, and every journal writing. */
+    private boolean ready() {
+        return ready && daemons.stream().allMatch(DaemonVerticle::journalWriting);
+    }
+
+        private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {
@@ -197,7 +206,7 @@ public final class SockqServer {
             return Future.succeededFuture();
         }
         String host = unixSocket() ? "127.0.0.1" : config.host(); // HTTP needs an IP address
-        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), () -> ready, datagrams, push, config.daemonShards());
+        OpsVerticle ops = new OpsVerticle(host, config.httpPort(), this::ready, datagrams, push, config.daemonShards());
         return vertx.deployVerticle(ops).map(id -> {
             opsDeployment = id;
             httpPort = ops.actualPort();

@@ -192,7 +192,9 @@ public final class DaemonVerticle extends VerticleBase {
         commitQueued = true;
         context.runOnContext(v -> context.runOnContext(w -> {
             commitQueued = false;
-            journal.commitNow();
+            if (!journal.commitNow(this::queueCommit)) {
+                return; // the disk failed: replies stay held until the journal's retry lands and calls back
+            }
             while (!held.isEmpty()) {
                 held.poll().run();
             }
@@ -235,6 +237,12 @@ public final class DaemonVerticle extends VerticleBase {
                 flush();
             });
         }
+    }
+
+    /** False while this shard's journal cannot write (a commit is being retried): /ready says no. */
+    public boolean journalWriting() {
+        Journal j = journal;
+        return j == null || !j.commitFailing();
     }
 
     @Override

@@ -60,6 +60,14 @@ public final class Journal implements Durability, AutoCloseable {
     private final ScheduledExecutorService allocator;
     private final Map<Long, FileChannel> channels = new ConcurrentHashMap<>();
 
+    /** Opens a segment file for writing. */
+    interface ChannelOpener {
+        FileChannel open(Path file) throws IOException;
+    }
+
+    /** How segment files are opened; tests swap it for channels that fail as a dying disk does (EIO). */
+    static volatile ChannelOpener opener = file -> FileChannel.open(file, StandardOpenOption.WRITE);
+
     // ---- daemon-thread state
     private final ArrayDeque<Segment> segments = new ArrayDeque<>();
     private final AnchorMap anchors;
@@ -78,6 +86,10 @@ public final class Journal implements Durability, AutoCloseable {
     private List<Chunk> pending = new ArrayList<>();
     private long appended;
     private boolean writing;
+    /** Under fsync always: a commit failed and its batch is being retried on the writer thread. */
+    private volatile boolean commitFailing;
+    /** A failing batch was given up at close: nothing after it may be written (it would follow a gap). */
+    private volatile boolean lostWrites;
     private long migrated;
     private final long maxRecoveredId;
     private LongFunction<JobImage> images = id -> null;
@@ -301,7 +313,11 @@ public final class Journal implements Durability, AutoCloseable {
                 throw new IllegalStateException("journal: no preallocated space for a record");
             }
             current = ahead.poll();
-            channel(current);
+            try {
+                channel(current); // opened here, off the commit's path
+            } catch (IOException e) {
+                // the commit opens it again and handles the failure there
+            }
             requestNextSegment();
             place(JournalRecord.ids(highestId.getAsLong()));
         }
@@ -341,7 +357,9 @@ public final class Journal implements Durability, AutoCloseable {
         pending = new ArrayList<>();
         writing = true;
         writer.execute(() -> {
-            writeWithRetry(batch, false);
+            if (!writeWithRetry(batch, false, 0)) {
+                lostWrites = true;
+            }
             onDaemon.execute(() -> {
                 writing = false;
                 done.run();
@@ -353,14 +371,46 @@ public final class Journal implements Durability, AutoCloseable {
      * Writes and forces everything appended so far on the calling thread (the daemon's, under
      * fsync always): the caller has just collected a whole batch of commands, and handing it to
      * another thread and back would cost two thread wake-ups per commit for nothing.
+     *
+     * <p>If the disk fails, the batch goes to the writer thread, which retries it every second, so
+     * the daemon thread keeps running (timers, stats, shutdown) while nothing more is acknowledged.
+     *
+     * @param recovered runs on the daemon thread once a failed batch is on disk: commit again then
+     * @return true if everything appended is on disk; false while a failed batch is being retried
+     *     (later records stay appended, for the commit after {@code recovered})
      */
-    public void commitNow() {
+    public boolean commitNow(Runnable recovered) {
+        if (commitFailing) {
+            return false;
+        }
         if (pending.isEmpty()) {
-            return;
+            return true;
         }
         List<Chunk> batch = pending;
         pending = new ArrayList<>();
-        writeWithRetry(batch, true);
+        try {
+            writeBatch(batch, true);
+            return true;
+        } catch (IOException e) {
+            commitFailing = true;
+            log.error("journal: write failed, retrying every second; replies wait for the disk: {}", e.toString());
+            writer.execute(() -> {
+                if (writeWithRetry(batch, true, 1)) {
+                    onDaemon.execute(() -> {
+                        commitFailing = false;
+                        recovered.run();
+                    });
+                } else {
+                    lostWrites = true;
+                }
+            });
+            return false;
+        }
+    }
+
+    /** Whether a commit failed and is being retried (/ready says no meanwhile); any thread may ask. */
+    public boolean commitFailing() {
+        return commitFailing;
     }
 
     /** Whether records were appended that are not written yet. */
@@ -388,35 +438,54 @@ public final class Journal implements Durability, AutoCloseable {
         });
     }
 
-    private void writeWithRetry(List<Chunk> batch, boolean sync) {
-        for (int attempt = 0; ; attempt++) {
-            try {
-                for (Chunk c : batch) {
-                    FileChannel ch = channel(c.segment);
-                    ByteBuffer b = ByteBuffer.wrap(c.bytes, 0, c.length);
-                    long pos = c.position;
-                    while (b.hasRemaining()) {
-                        pos += ch.write(b, pos);
-                    }
-                }
-                if (sync) {
-                    long started = System.nanoTime();
-                    for (Chunk c : batch) {
-                        channel(c.segment).force(false);
-                    }
-                    fsyncObserver.accept(System.nanoTime() - started);
-                }
-                if (attempt > 0) {
-                    log.warn("journal: writes succeed again after {} retries", attempt);
-                }
-                return;
-            } catch (IOException e) {
-                // Replies waiting for this batch stay held: nothing is acknowledged that is not written.
-                if (attempt == 0) {
-                    log.error("journal: write failed, retrying every second: {}", e.toString());
+    /**
+     * Writes (and with {@code sync} forces) a batch, retrying every second until it succeeds; each
+     * attempt writes the whole batch again, so a retried fsync never trusts pages an earlier
+     * failed one may have dropped. Replies waiting for the batch stay held meanwhile: nothing is
+     * acknowledged that is not written.
+     *
+     * @param failures attempts that already failed (the first retry then waits its second)
+     * @return true once written; false if the journal closed first (the batch's replies were never sent)
+     */
+    private boolean writeWithRetry(List<Chunk> batch, boolean sync, int failures) {
+        for (int attempt = failures; ; attempt++) {
+            if (attempt > 0) {
+                if (closing) {
+                    log.error("journal: closing with {} record chunk(s) unwritten after a write failure; "
+                            + "nothing in them was acknowledged", batch.size());
+                    return false;
                 }
                 sleep(1000);
             }
+            try {
+                writeBatch(batch, sync);
+                if (attempt > 0) {
+                    log.warn("journal: writes succeed again after {} retries", attempt);
+                }
+                return true;
+            } catch (IOException e) {
+                if (attempt == 0) {
+                    log.error("journal: write failed, retrying every second: {}", e.toString());
+                }
+            }
+        }
+    }
+
+    private void writeBatch(List<Chunk> batch, boolean sync) throws IOException {
+        for (Chunk c : batch) {
+            FileChannel ch = channel(c.segment);
+            ByteBuffer b = ByteBuffer.wrap(c.bytes, 0, c.length);
+            long pos = c.position;
+            while (b.hasRemaining()) {
+                pos += ch.write(b, pos);
+            }
+        }
+        if (sync) {
+            long started = System.nanoTime();
+            for (Chunk c : batch) {
+                channel(c.segment).force(false);
+            }
+            fsyncObserver.accept(System.nanoTime() - started);
         }
     }
 
@@ -541,14 +610,17 @@ public final class Journal implements Durability, AutoCloseable {
         }
     }
 
-    private FileChannel channel(Segment s) {
-        return channels.computeIfAbsent(s.seq, seq -> {
-            try {
-                return FileChannel.open(s.path, StandardOpenOption.WRITE);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+    private FileChannel channel(Segment s) throws IOException {
+        FileChannel ch = channels.get(s.seq);
+        if (ch == null) {
+            ch = opener.open(s.path);
+            FileChannel other = channels.putIfAbsent(s.seq, ch); // the daemon and writer threads both open files
+            if (other != null) {
+                ch.close();
+                ch = other;
             }
-        });
+        }
+        return ch;
     }
 
     private void syncFolder() throws IOException {
@@ -565,13 +637,20 @@ public final class Journal implements Durability, AutoCloseable {
         }
     }
 
-    /** Finishes queued writes, forces them to disk and releases the folder. */
+    /**
+     * Finishes queued writes, forces them to disk and releases the folder; throws if a disk
+     * failure left records unwritten (the replies waiting for them must not be sent).
+     */
     @Override
     public void close() throws IOException {
         closing = true;
         List<Chunk> rest = pending;
         pending = new ArrayList<>();
-        writer.execute(() -> writeWithRetry(rest, true));
+        writer.execute(() -> {
+            if (!lostWrites && !writeWithRetry(rest, true, 0)) {
+                lostWrites = true;
+            }
+        });
         allocator.shutdownNow();
         writer.shutdown();
         try {
@@ -581,10 +660,17 @@ public final class Journal implements Durability, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (FileChannel ch : channels.values()) {
-            ch.force(true);
-            ch.close();
+        try {
+            for (FileChannel ch : channels.values()) {
+                ch.force(true);
+                ch.close();
+            }
+        } finally {
+            lock.close();
         }
-        lock.close();
+        if (lostWrites) {
+            // the caller must not send the replies still waiting for the disk
+            throw new IOException("journal: closed with records unwritten after a disk failure; none was acknowledged");
+        }
     }
 }
