@@ -9,6 +9,7 @@ import com.hazelcast.config.Config;
 import dev.sockq.cluster.ClusterSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
+import io.vertx.core.transport.Transport;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -74,7 +75,7 @@ public final class Main implements Callable<Integer> {
         }
         // epoll where available: faster sockets, and SO_REUSEPORT for several UDP instances;
         // Micrometer for the Vert.x and JVM meters that /metrics adds to sockq's own
-        Vertx vertx = vertxBuilder().build();
+        Vertx vertx = vertxBuilder(vertxOptions(), null).build();
         SockqConfig config;
         Config hazelcast = null;
         try {
@@ -87,20 +88,24 @@ public final class Main implements Callable<Integer> {
             vertx.close();
             return CommandLine.ExitCode.USAGE;
         }
-        if (config.singleThread()) {
-            // the config decides the event-loop count, so the Vert.x that read it makes way
+        Transport transport = transport(config);
+        if (config.singleThread() || (transport != null && hazelcast == null)) {
+            // the config decides the event-loop count and the transport, so the Vert.x that read it makes way
             vertx.close().await();
-            // the daemon may now block its loop on purpose (fsync always, replay at start): no warnings for that
-            vertx = Vertx.builder().with(vertxOptions().setEventLoopPoolSize(1).setMaxEventLoopExecuteTime(60)
-                            .setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.SECONDS))
-                    .withMetrics(new MicrometerMetricsFactory()).build();
+            VertxOptions options = vertxOptions();
+            if (config.singleThread()) {
+                // the daemon may now block its loop on purpose (fsync always, replay at start): no warnings for that
+                options.setEventLoopPoolSize(1).setMaxEventLoopExecuteTime(60)
+                        .setMaxEventLoopExecuteTimeUnit(java.util.concurrent.TimeUnit.SECONDS);
+            }
+            vertx = vertxBuilder(options, transport).build();
         }
         if (hazelcast != null) {
             // the config decides whether to cluster, so the plain Vert.x that read it makes way
             vertx.close().await();
             long joining = System.nanoTime();
             try {
-                vertx = ClusterSetup.start(vertxBuilder(), vertxOptions(), hazelcast, config.clusterHost(),
+                vertx = ClusterSetup.start(vertxBuilder(vertxOptions(), transport), vertxOptions(), hazelcast, config.clusterHost(),
                         config.clusterPort()).await();
             } catch (Exception e) {
                 log.error("sockq could not join the cluster: {}", e.toString());
@@ -138,8 +143,24 @@ public final class Main implements Callable<Integer> {
                         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
     }
 
-    private static VertxBuilder vertxBuilder() {
-        return Vertx.builder().with(vertxOptions()).withMetrics(new MicrometerMetricsFactory());
+    /** @param transport null: the native transport (epoll) where available, else the JDK's */
+    private static VertxBuilder vertxBuilder(VertxOptions options, Transport transport) {
+        VertxBuilder b = Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory());
+        return transport == null ? b : b.withTransport(transport);
+    }
+
+    /** io_uring when the config asks for it and this kernel allows it (containers often forbid it), else null. */
+    private static Transport transport(SockqConfig config) {
+        if (!config.transport().equals("io_uring")) {
+            return null;
+        }
+        if (!Transport.IO_URING.available()) {
+            log.warn("transport io_uring is not available here ({}); using epoll",
+                    String.valueOf(Transport.IO_URING.unavailabilityCause()));
+            return null;
+        }
+        log.info("sockq transport io_uring");
+        return Transport.IO_URING;
     }
 
     /** Blocks until SIGTERM or SIGINT, which then mean "stop cleanly and exit 0" rather than a JVM kill. */

@@ -45,7 +45,8 @@ public record SockqConfig(
         String clusterHost,
         int clusterPort,
         int bridgePort,
-        boolean singleThread) {
+        boolean singleThread,
+        String transport) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -92,7 +93,8 @@ public record SockqConfig(
         CLUSTER_HOST("clusterHost", "127.0.0.1"),
         CLUSTER_PORT("clusterPort", 0),
         BRIDGE_PORT("bridgePort", -1),
-        SINGLE_THREAD("singleThread", false);
+        SINGLE_THREAD("singleThread", false),
+        TRANSPORT("transport", "epoll");
 
         public final String json;
         public final Object defaultValue;
@@ -155,7 +157,8 @@ public record SockqConfig(
                 stringOf(j, Key.CLUSTER_HOST),
                 intOf(j, Key.CLUSTER_PORT),
                 intOf(j, Key.BRIDGE_PORT),
-                boolOf(j, Key.SINGLE_THREAD));
+                boolOf(j, Key.SINGLE_THREAD),
+                stringOf(j, Key.TRANSPORT));
         c.validate();
         return c;
     }
@@ -209,6 +212,12 @@ public record SockqConfig(
         if (singleThread && (daemonShards != 1 || tcpInstances != 1 || udpInstances != 1 || cluster)) {
             throw new IllegalArgumentException("singleThread runs everything on one thread: it takes one daemon shard, "
                     + "one TCP and one UDP instance, and no cluster");
+        }
+        if (!transport.equals("epoll") && !transport.equals("io_uring")) {
+            throw new IllegalArgumentException("transport must be epoll or io_uring, got " + transport);
+        }
+        if (transport.equals("io_uring") && host.startsWith("unix:")) {
+            throw new IllegalArgumentException("a unix socket needs transport epoll: Vert.x's io_uring transport has none");
         }
         if (maxConnections < 1 || maxTubes < 1) {
             throw new IllegalArgumentException("maxConnections and maxTubes must be at least 1");

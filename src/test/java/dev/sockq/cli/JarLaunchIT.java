@@ -163,6 +163,31 @@ class JarLaunchIT {
     }
 
     @Test
+    void transportIoUringServesThroughIoUringRings() throws Exception {
+        Launched l = launch(Map.of(), "-p", "0", "--in-memory", "--transport", "io_uring");
+        try (RawClient c = new RawClient(l.port)) {
+            assertEquals("INSERTED 1\r\n", c.call("put 0 0 60 1\r\nx\r\n"));
+            assertEquals("RESERVED 1 1\r\nx\r\n", c.call("reserve\r\n"));
+        }
+        if (io.vertx.core.transport.Transport.IO_URING.available()) { // else sockq says so and uses epoll
+            long rings;
+            try (var fds = Files.list(Path.of("/proc", String.valueOf(l.process.pid()), "fd"))) {
+                rings = fds.filter(fd -> {
+                    try {
+                        return Files.readSymbolicLink(fd).toString().contains("io_uring");
+                    } catch (IOException gone) {
+                        return false;
+                    }
+                }).count();
+            }
+            assertTrue(rings > 0, "no io_uring instance among the process's files");
+        }
+        l.process.destroy();
+        assertTrue(l.process.waitFor(20, TimeUnit.SECONDS), "did not stop");
+        assertEquals(0, l.process.exitValue());
+    }
+
+    @Test
     void sigusr1EntersDrainMode() throws Exception {
         Launched l = launch(Map.of(), "-p", "0", "--in-memory");
         try (RawClient c = new RawClient(l.port)) {
