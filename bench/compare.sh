@@ -5,6 +5,8 @@
 #   bash bench/compare.sh            # ROUNDS=3 by default; ROUNDS=5 bash bench/compare.sh for more
 #                                    # WARMUP=4: seconds of unmeasured load at the start of each round
 #                                    # SERVER_WARMUP=8: seconds of load (put loads: cycles) on each fresh server pair first
+#                                    # ONLY=REGEX: just the loads whose name matches (no memory part),
+#                                    #   e.g. ONLY='io_uring' OUT=/tmp/part.md bash bench/compare.sh
 #
 # For each load both servers are started once, warmed up (not measured), then measured in
 # alternating rounds (sockq, beanstalkd, sockq, ...) with the same client (`sockq bench`).
@@ -69,6 +71,7 @@ rows=()
 # case NAME "<bench args>" "<sockq server args>" "<beanstalkd server args>"
 run_case() {
   local name=$1 args=$2 sargs=$3 bargs=$4
+  if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then return; fi
   echo "compare: $name" >&2
   start_servers "$sargs" "$bargs"
   # both servers get the same warm-up; sockq's JIT (C2) keeps compiling for about 8 s of load. Put
@@ -105,24 +108,28 @@ run_case "cycle c=50 d=1, --single-thread" "--mode cycle -c 50 -d 1 -n 100000" "
 run_case "put c=50 d=1, --transport io_uring" "--mode put -c 50 -d 1 -n 200000" "--in-memory --transport io_uring" ""
 run_case "cycle c=50 d=1, --transport io_uring" "--mode cycle -c 50 -d 1 -n 100000" "--in-memory --transport io_uring" ""
 run_case "prodcons c=100, --transport io_uring" "--mode prodcons -c 100 -n 100000" "--in-memory --transport io_uring" ""
+run_case "cycle c=50 d=1, --single-thread --transport io_uring" "--mode cycle -c 50 -d 1 -n 100000" "--in-memory --single-thread --transport io_uring" ""
+run_case "prodcons c=100, --single-thread --transport io_uring" "--mode prodcons -c 100 -n 100000" "--in-memory --single-thread --transport io_uring" ""
 run_case "journal put c=50, fsync always vs -f 0" "--mode put -c 50 -d 1 -n 100000" "--fsync always" "-b . -f 0"
 run_case "journal put c=50, fsync 200 ms vs -f 200" "--mode put -c 50 -d 1 -n 100000" "--fsync 200" "-b . -f 200"
 run_case "journal put c=50, never vs -F" "--mode put -c 50 -d 1 -n 100000" "--fsync never" "-b . -F"
 
-echo "compare: memory after 1,000,000 jobs of 100 bytes" >&2
-start_servers "--in-memory" ""
-java -jar "$JAR" bench --server 127.0.0.1:$SOCKQ_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
-java -jar "$JAR" bench --server 127.0.0.1:$BS_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
-srss=$(rss_kb "$SQ"); brss=$(rss_kb "$BS")
-# then idle: sockq's heap trim runs after 5 s without a collection (README, Memory); poll, at most 20 s
-for _ in $(seq 1 40); do sleep 0.5; [ "$(rss_kb "$SQ")" -lt $((srss * 9 / 10)) ] && break; done
-sleep 1; srss_idle=$(rss_kb "$SQ"); brss_idle=$(rss_kb "$BS")
-stop_servers
+if [ -z "${ONLY:-}" ]; then
+  echo "compare: memory after 1,000,000 jobs of 100 bytes" >&2
+  start_servers "--in-memory" ""
+  java -jar "$JAR" bench --server 127.0.0.1:$SOCKQ_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
+  java -jar "$JAR" bench --server 127.0.0.1:$BS_PORT --quiet --mode put -c 50 -d 16 -n 1000000 >/dev/null
+  srss=$(rss_kb "$SQ"); brss=$(rss_kb "$BS")
+  # then idle: sockq's heap trim runs after 5 s without a collection (README, Memory); poll, at most 20 s
+  for _ in $(seq 1 40); do sleep 0.5; [ "$(rss_kb "$SQ")" -lt $((srss * 9 / 10)) ] && break; done
+  sleep 1; srss_idle=$(rss_kb "$SQ"); brss_idle=$(rss_kb "$BS")
+  stop_servers
+fi
 
 {
   echo "# Benchmarks"
   echo
-  echo "Measured by \`ROUNDS=$ROUNDS bash bench/compare.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores,"
+  echo "Measured by \`${ONLY:+ONLY='$ONLY' }ROUNDS=$ROUNDS bash bench/compare.sh\` on $(date -u +%Y-%m-%d), $(nproc) cores,"
   echo "$(java -version 2>&1 | head -1), $(beanstalkd -v 2>&1). Client: \`sockq bench\` on the same"
   echo "machine (it shares the cores with the server). Medians of $ROUNDS alternating rounds per"
   echo "load, after $SERVER_WARMUP s of the load on each fresh server (both; put loads warm up as cycles, which"
@@ -136,9 +143,11 @@ stop_servers
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
-  echo "Memory (RSS) with 1,000,000 ready jobs of 100 bytes, once idle: sockq $((srss_idle / 1024)) MiB, beanstalkd $((brss_idle / 1024)) MiB"
-  echo "($(awk -v a="$srss_idle" -v b="$brss_idle" 'BEGIN {printf "%.2f", a / b}')x; right after the last put: sockq $((srss / 1024)) MiB, beanstalkd $((brss / 1024)) MiB)."
-  if [ -f bench/extra.md ]; then echo; cat bench/extra.md; fi
-  if [ -f bench/jmh.md ]; then echo; cat bench/jmh.md; fi   # written by bench/jmh.sh
+  if [ -z "${ONLY:-}" ]; then   # a partial run writes the table only
+    echo "Memory (RSS) with 1,000,000 ready jobs of 100 bytes, once idle: sockq $((srss_idle / 1024)) MiB, beanstalkd $((brss_idle / 1024)) MiB"
+    echo "($(awk -v a="$srss_idle" -v b="$brss_idle" 'BEGIN {printf "%.2f", a / b}')x; right after the last put: sockq $((srss / 1024)) MiB, beanstalkd $((brss / 1024)) MiB)."
+    if [ -f bench/extra.md ]; then echo; cat bench/extra.md; fi
+    if [ -f bench/jmh.md ]; then echo; cat bench/jmh.md; fi   # written by bench/jmh.sh
+  fi
 } >"$OUT"
 echo "compare: wrote $OUT" >&2
