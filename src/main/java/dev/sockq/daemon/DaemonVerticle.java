@@ -37,6 +37,8 @@ public final class DaemonVerticle extends VerticleBase {
     private final Clock clock;
     private Daemon daemon;
     private Journal journal;
+    /** The same journal, published for /ready on the ops thread (the field above is read on every reply). */
+    private volatile Journal watchedJournal;
     private EventBus bus;
     private long timerId = -1;
     private long timerAt = Long.MAX_VALUE;
@@ -69,6 +71,7 @@ public final class DaemonVerticle extends VerticleBase {
             Context ctx = context;
             journal = Journal.open(options.journal(), options.maxJobSize(), task -> ctx.runOnContext(v -> task.run()),
                     daemon.replay());
+            watchedJournal = journal;
             if (daemon.jobBytes() > options.maxJobBytes()) {
                 log.warn("recovered jobs hold {} bytes, more than maxJobBytes {}: puts answer OUT_OF_MEMORY until jobs are deleted",
                         daemon.jobBytes(), options.maxJobBytes());
@@ -241,7 +244,7 @@ public final class DaemonVerticle extends VerticleBase {
 
     /** False while this shard's journal cannot write (a commit is being retried): /ready says no. */
     public boolean journalWriting() {
-        Journal j = journal;
+        Journal j = watchedJournal;
         return j == null || !j.commitFailing();
     }
 
