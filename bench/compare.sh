@@ -39,6 +39,8 @@ JAR="$work/sockq.jar"
 wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
+# column_median FIELD sq|bs: the median over one load's rounds of one field of one_round's output
+column_median() { cut -d' ' -f"$1" "$work/$2.txt" | median; }
 
 # start_servers "<sockq args>" "<beanstalkd args>": fresh data folders, both listening
 start_servers() {
@@ -88,10 +90,10 @@ run_case() {
   done
   stop_servers
   local sj bj sp bp sc bc ssys bsys
-  sj=$(cut -d' ' -f1 "$work/sq.txt" | median); bj=$(cut -d' ' -f1 "$work/bs.txt" | median)
-  sp=$(cut -d' ' -f2 "$work/sq.txt" | median); bp=$(cut -d' ' -f2 "$work/bs.txt" | median)
-  sc=$(cut -d' ' -f3 "$work/sq.txt" | median); bc=$(cut -d' ' -f3 "$work/bs.txt" | median)
-  ssys=$(cut -d' ' -f4 "$work/sq.txt" | median); bsys=$(cut -d' ' -f4 "$work/bs.txt" | median)
+  sj=$(column_median 1 sq); bj=$(column_median 1 bs)
+  sp=$(column_median 2 sq); bp=$(column_median 2 bs)
+  sc=$(column_median 3 sq); bc=$(column_median 3 bs)
+  ssys=$(column_median 4 sq); bsys=$(column_median 4 bs)
   rows+=("| $name | \`$args\` | $sj | $bj | $(awk -v a="$sj" -v b="$bj" 'BEGIN {printf "%.2f", a / b}') | $sp | $bp | $sc ($ssys) | $bc ($bsys) |")
 }
 

@@ -193,7 +193,7 @@ public final class SockqServer {
         return ready && daemons.stream().allMatch(DaemonVerticle::journalWriting);
     }
 
-        private static boolean isLoopback(String host) {
+    private static boolean isLoopback(String host) {
         try {
             return InetAddress.getByName(host).isLoopbackAddress();
         } catch (UnknownHostException e) {

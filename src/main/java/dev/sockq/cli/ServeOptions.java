@@ -75,7 +75,7 @@ public final class ServeOptions {
     @Option(names = "--single-thread", description = "sockets and daemon on one event loop, as beanstalkd: no thread hand-off per command (one client: about 2x the puts/s), one core at most")
     Boolean singleThread;
 
-    @Option(names = "--transport", paramLabel = "epoll|io_uring", description = "socket I/O through epoll (default) or io_uring (Linux 5.10+; fewer system calls with many busy clients, slower for one; falls back to epoll where the kernel or a container forbids it)")
+    @Option(names = "--transport", paramLabel = "epoll|io_uring", description = "socket I/O through epoll (default) or io_uring (queued socket I/O: less CPU with many busy clients, slower for one; falls back to epoll where the kernel or a container forbids it)")
     String transport;
 
     @Option(names = "--no-bus-api", description = "do not serve the JSON event-bus API (sockq.put, sockq.reserve...)")

@@ -1,5 +1,6 @@
 package dev.sockq.daemon;
 
+import com.carrotsearch.hppc.procedures.LongObjectProcedure;
 import dev.sockq.bus.Command;
 import dev.sockq.bus.DatagramReply;
 import dev.sockq.bus.Op;
@@ -1364,7 +1365,7 @@ public final class Daemon {
         StringBuilder producing = new StringBuilder();
         StringBuilder working = new StringBuilder();
         StringBuilder waiting = new StringBuilder();
-        sessions.forEach((com.carrotsearch.hppc.procedures.LongObjectProcedure<Session>) (id, s) -> {
+        sessions.forEach((LongObjectProcedure<Session>) (id, s) -> {
             if (s.producer) {
                 producing.append(' ').append(id);
             }
