@@ -107,6 +107,8 @@ run_case "cycle c=50, 8 tubes, 1 shard" "--mode cycle -c 50 -d 1 --tubes 8 -n 10
 run_case "cycle c=50, 8 tubes, 2 shards x 2 TCP" "--mode cycle -c 50 -d 1 --tubes 8 -n 100000" "--in-memory --daemon-shards 2 --tcp-instances 2" ""
 run_case "put c=1 d=1, --single-thread" "--mode put -c 1 -d 1 -n 20000" "--in-memory --single-thread" ""
 run_case "cycle c=50 d=1, --single-thread" "--mode cycle -c 50 -d 1 -n 100000" "--in-memory --single-thread" ""
+run_case "put c=1 d=1, --daemon-spin-us 0" "--mode put -c 1 -d 1 -n 20000" "--in-memory --daemon-spin-us 0" ""
+run_case "cycle c=50 d=1, --daemon-spin-us 0" "--mode cycle -c 50 -d 1 -n 100000" "--in-memory --daemon-spin-us 0" ""
 run_case "put c=50 d=1, --transport io_uring" "--mode put -c 50 -d 1 -n 200000" "--in-memory --transport io_uring" ""
 run_case "cycle c=50 d=1, --transport io_uring" "--mode cycle -c 50 -d 1 -n 100000" "--in-memory --transport io_uring" ""
 run_case "prodcons c=100, --transport io_uring" "--mode prodcons -c 100 -n 100000" "--in-memory --transport io_uring" ""

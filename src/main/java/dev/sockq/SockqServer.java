@@ -117,7 +117,8 @@ public final class SockqServer {
                     config.salvage());
             DaemonOptions daemon = new DaemonOptions(config.maxJobSize(), config.udpDedupeWindowSec() * 1000,
                     config.udpDedupeMax(), journal, datagrams::yaml, busApi, config.push(), push,
-                    config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput(), k, shards, budget);
+                    config.maxTubes(), config.maxJobBytes(), config.maxPendingOutput(), k, shards, budget,
+                    config.daemonSpinUs() * 1000);
             // --single-thread: the daemon shares the one event loop with the sockets (no hand-off per command)
             DeploymentOptions worker = new DeploymentOptions().setThreadingModel(
                     config.singleThread() ? ThreadingModel.EVENT_LOOP : ThreadingModel.WORKER);

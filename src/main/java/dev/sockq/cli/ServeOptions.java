@@ -72,11 +72,14 @@ public final class ServeOptions {
     @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
     Boolean cluster;
 
-    @Option(names = "--single-thread", description = "sockets and daemon on one event loop, as beanstalkd: no thread hand-off per command (one client: about 2x the puts/s), one core at most")
+    @Option(names = "--single-thread", description = "sockets and daemon on one event loop, as beanstalkd: no thread hand-off per command (one client: about 2.5x the puts/s), one core at most")
     Boolean singleThread;
 
     @Option(names = "--transport", paramLabel = "epoll|io_uring", description = "socket I/O through epoll (default) or io_uring (queued socket I/O: less CPU with many busy clients, slower for one; falls back to epoll where the kernel or a container forbids it)")
     String transport;
+
+    @Option(names = "--daemon-spin-us", paramLabel = "MICROS", description = "after a turn that brought one client's commands, the daemon thread yields for up to this long before it sleeps, so the client's next command finds it awake (one client: about 2.5x the puts/s); 0: sleep at once (default 100)")
+    Long daemonSpinUs;
 
     @Option(names = "--no-bus-api", description = "do not serve the JSON event-bus API (sockq.put, sockq.reserve...)")
     boolean noBusApi;
@@ -161,6 +164,7 @@ public final class ServeOptions {
         put(j, Key.BRIDGE_PORT, bridgePort);
         put(j, Key.SINGLE_THREAD, singleThread);
         put(j, Key.TRANSPORT, transport);
+        put(j, Key.DAEMON_SPIN_US, daemonSpinUs);
         return j;
     }
 

@@ -46,7 +46,8 @@ public record SockqConfig(
         int clusterPort,
         int bridgePort,
         boolean singleThread,
-        String transport) {
+        String transport,
+        long daemonSpinUs) {
 
     /** {@link #udpPort} value meaning "the port TCP got". */
     public static final int UDP_FOLLOWS_TCP = -2;
@@ -54,6 +55,8 @@ public record SockqConfig(
     public static final int TLS_ON_MAIN_PORT = -1;
     /** More shards than cores only add hops; 64 keeps a mistyped count from starting thousands of workers. */
     public static final int MAX_DAEMON_SHARDS = 64;
+    /** Past a few round trips a spin only burns CPU; 10 ms bounds a mistyped value. */
+    public static final long MAX_DAEMON_SPIN_US = 10_000;
 
     /** Every option: config-file key, environment variable, default. */
     public enum Key {
@@ -94,7 +97,8 @@ public record SockqConfig(
         CLUSTER_PORT("clusterPort", 0),
         BRIDGE_PORT("bridgePort", -1),
         SINGLE_THREAD("singleThread", false),
-        TRANSPORT("transport", "epoll");
+        TRANSPORT("transport", "epoll"),
+        DAEMON_SPIN_US("daemonSpinUs", 100L);
 
         public final String json;
         public final Object defaultValue;
@@ -158,7 +162,8 @@ public record SockqConfig(
                 intOf(j, Key.CLUSTER_PORT),
                 intOf(j, Key.BRIDGE_PORT),
                 boolOf(j, Key.SINGLE_THREAD),
-                stringOf(j, Key.TRANSPORT));
+                stringOf(j, Key.TRANSPORT),
+                longOf(j, Key.DAEMON_SPIN_US));
         c.validate();
         return c;
     }
@@ -212,6 +217,9 @@ public record SockqConfig(
         if (singleThread && (daemonShards != 1 || tcpInstances != 1 || udpInstances != 1 || cluster)) {
             throw new IllegalArgumentException("singleThread runs everything on one thread: it takes one daemon shard, "
                     + "one TCP and one UDP instance, and no cluster");
+        }
+        if (daemonSpinUs < 0 || daemonSpinUs > MAX_DAEMON_SPIN_US) {
+            throw new IllegalArgumentException("daemonSpinUs must be 0.." + MAX_DAEMON_SPIN_US + ", got " + daemonSpinUs);
         }
         if (!transport.equals("epoll") && !transport.equals("io_uring")) {
             throw new IllegalArgumentException("transport must be epoll or io_uring, got " + transport);

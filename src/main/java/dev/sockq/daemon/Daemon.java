@@ -1353,7 +1353,7 @@ public final class Daemon {
             }
         }
         return new Snapshot(tubeCounts, commands, jobTimeouts, countsConnections() ? sessions.size() : 0, totalConnections, totalJobs,
-                waitingCount, draining, durability.metrics());
+                waitingCount, draining, durability.metrics(), 0);
     }
 
     /**

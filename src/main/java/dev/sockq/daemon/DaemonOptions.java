@@ -17,9 +17,10 @@ import java.util.function.Supplier;
  * @param maxTubes, maxJobBytes, maxSessionOutput memory limits, see {@link Daemon#setLimits}
  * @param shard, shards which daemon shard this is, of how many (see {@link Daemon#setShard})
  * @param budget     shared by all shards when there are several (the limits hold server-wide), else null
+ * @param spinNanos  how long the daemon's thread stays awake after a lone client's turn (see {@link IdleSpinQueue})
  */
 public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, JournalOptions journal,
                             Supplier<String> extraStats, boolean busApi, List<PushBinding> push,
                             List<PushCounters> pushCounters, int maxTubes, long maxJobBytes, long maxSessionOutput,
-                            int shard, int shards, ShardBudget budget) {
+                            int shard, int shards, ShardBudget budget, long spinNanos) {
 }

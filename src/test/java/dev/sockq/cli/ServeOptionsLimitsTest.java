@@ -10,7 +10,7 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The limit and TLS flags reach the settled configuration under their documented keys. */
+/** The limit, TLS and threading flags reach the settled configuration under their documented keys. */
 class ServeOptionsLimitsTest {
     @Test
     void limitAndTlsFlagsMapToTheirKeys(@TempDir Path dir) throws Exception {
@@ -30,5 +30,12 @@ class ServeOptionsLimitsTest {
         assertEquals(certs.serverKey.toString(), c.tlsKey());
         assertEquals(certs.caCert.toString(), c.tlsCa());
         assertEquals(11301, c.tlsPort());
+    }
+
+    @Test
+    void daemonSpinFlagMapsToItsKey() {
+        ServeOptions o = new ServeOptions();
+        new CommandLine(o).parseArgs("--daemon-spin-us", "120");
+        assertEquals(120, SockqConfig.from(o.toJson()).daemonSpinUs());
     }
 }

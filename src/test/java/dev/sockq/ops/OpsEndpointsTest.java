@@ -1,5 +1,6 @@
 package dev.sockq.ops;
 
+import dev.sockq.support.MetricsScrape;
 import dev.sockq.support.RawClient;
 import dev.sockq.support.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -8,22 +9,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** /health, /ready and /metrics over real HTTP, with the metrics parsed and checked to follow traffic. */
 class OpsEndpointsTest {
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*(?:\\{[^}]*})?) (\\S+)$");
-    private final HttpClient http = HttpClient.newHttpClient();
     private TestServer server;
 
     @BeforeEach
@@ -91,21 +83,8 @@ class OpsEndpointsTest {
         }
     }
 
-    /** Parses the exposition format strictly: every line is a comment or `name{labels} value`. */
     private Map<String, Double> scrape() throws IOException, InterruptedException {
-        HttpResponse<String> r = get("/metrics");
-        assertEquals(200, r.statusCode());
-        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/plain"));
-        Map<String, Double> samples = new HashMap<>();
-        for (String line : r.body().split("\n")) {
-            if (line.isEmpty() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
-                continue;
-            }
-            Matcher m = SAMPLE.matcher(line);
-            assertTrue(m.matches(), "not a Prometheus sample: " + line);
-            samples.put(m.group(1), Double.parseDouble(m.group(2)));
-        }
-        return samples;
+        return MetricsScrape.scrape(server.httpPort());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
@@ -113,8 +92,6 @@ class OpsEndpointsTest {
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .timeout(java.time.Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return MetricsScrape.get(port, path);
     }
 }
