@@ -78,7 +78,7 @@ public final class ServeOptions {
     @Option(names = "--transport", paramLabel = "epoll|io_uring", description = "socket I/O through epoll (default) or io_uring (queued socket I/O: less CPU with many busy clients, slower for one; falls back to epoll where the kernel or a container forbids it)")
     String transport;
 
-    @Option(names = "--daemon-spin-us", paramLabel = "MICROS", description = "after a turn that brought one client's commands, the daemon thread yields for up to this long before it sleeps, so the client's next command finds it awake (one client: about 2.5x the puts/s); 0: sleep at once (default 100)")
+    @Option(names = "--daemon-spin-us", paramLabel = "MICROS", description = "while one client talks alone (its turns back to back), the daemon thread yields for up to this long before it sleeps, so its next command finds it awake (one client: about 2.5x the puts/s); 0: sleep at once (default 100)")
     Long daemonSpinUs;
 
     @Option(names = "--no-bus-api", description = "do not serve the JSON event-bus API (sockq.put, sockq.reserve...)")

@@ -51,6 +51,8 @@ public final class DaemonVerticle extends VerticleBase {
     private final List<PushDispatcher> dispatchers = new ArrayList<>();
     /** This thread's task queue, or null on an event loop (--single-thread), where there is no hand-off to save. */
     private volatile IdleSpinQueue idle;
+    /** The session of the last client turn if it was lone (one session's input), else -1. */
+    private long lastLoneSession = -1;
 
     /** Wake-ups this daemon's thread saved by spinning (see {@link IdleSpinQueue}); 0 without a spin. */
     public long spinCaught() {
@@ -105,7 +107,12 @@ public final class DaemonVerticle extends VerticleBase {
             inputs.forEach(this::apply);
             flush();
             if (idle != null) {
-                idle.spinNext(inputs.size() == 1); // a lone client waits on this round trip; many keep the thread busy
+                // one client alone: its turns come back to back with nobody else's between. Many clients
+                // keep the thread busy, and over several event loops or shards their turns are often
+                // single ones too, so one lone turn is not enough
+                long lone = inputs.size() == 1 ? inputs.get(0).sessionId() : -1;
+                idle.spinNext(lone >= 0 && lone == lastLoneSession);
+                lastLoneSession = lone;
             }
         });
         MessageConsumer<DatagramPut> datagrams = bus.localConsumer(address(Addresses.DAEMON_DATAGRAMS), this::handleDatagram);

@@ -3,16 +3,16 @@ package dev.sockq.daemon;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The task queue of a daemon shard's thread: after a turn that served one lone client, its
+ * The task queue of a daemon shard's thread: while one client talks to the daemon alone, its
  * taker stays awake (yielding) for a while before it parks.
  *
  * <p>Why: with one client, every command crosses from the socket's event loop to the daemon's
  * thread and back, and waking a parked thread (a futex, often an idle virtual CPU) cost more
  * than beanstalkd's whole command on the 2-core machine (BENCHMARKS.md). A client's next
  * command usually comes within one round trip, so a thread still awake takes it with no
- * wake-up. Busy servers bring several clients per turn and never spin: there the spin would
- * take the cores the sockets need. The spin yields, so anything else runnable on the core goes
- * first.
+ * wake-up. The daemon verticle decides, turn by turn ({@link #spinNext}): busy servers must not
+ * spin, because there the spin would take the cores the sockets need. The spin yields, so
+ * anything else runnable on the core goes first.
  */
 public final class IdleSpinQueue extends LinkedBlockingQueue<Runnable> {
     private volatile long spinNanos;
@@ -30,7 +30,7 @@ public final class IdleSpinQueue extends LinkedBlockingQueue<Runnable> {
         spinNanos = nanos;
     }
 
-    /** Called by the taker after each turn: whether the next wait for work may spin first. */
+    /** Called by the taker after each client turn: whether its waits for work may spin, until the next client turn. */
     public void spinNext(boolean spin) {
         spinNext = spin;
     }
