@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * @param maxTubes, maxJobBytes, maxSessionOutput memory limits, see {@link Daemon#setLimits}
  * @param shard, shards which daemon shard this is, of how many (see {@link Daemon#setShard})
  * @param budget     shared by all shards when there are several (the limits hold server-wide), else null
- * @param spinNanos  how long the daemon's thread stays awake after a lone client's turn (see {@link IdleSpinQueue})
+ * @param spinNanos  how long the daemon's thread stays awake while one client talks alone (see {@link IdleSpinQueue})
  */
 public record DaemonOptions(long maxJobSize, long dedupeWindowMs, int dedupeMaxTokens, JournalOptions journal,
                             Supplier<String> extraStats, boolean busApi, List<PushBinding> push,

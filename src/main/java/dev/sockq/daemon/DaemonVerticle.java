@@ -50,15 +50,9 @@ public final class DaemonVerticle extends VerticleBase {
     private boolean commitQueued;
     private final List<PushDispatcher> dispatchers = new ArrayList<>();
     /** This thread's task queue, or null on an event loop (--single-thread), where there is no hand-off to save. */
-    private volatile IdleSpinQueue idle;
+    private IdleSpinQueue idle;
     /** The session of the last client turn if it was lone (one session's input), else -1. */
     private long lastLoneSession = -1;
-
-    /** Wake-ups this daemon's thread saved by spinning (see {@link IdleSpinQueue}); 0 without a spin. */
-    public long spinCaught() {
-        IdleSpinQueue q = idle;
-        return q == null ? 0 : q.caught();
-    }
 
     public DaemonVerticle(DaemonOptions options, Clock clock) {
         this.options = options;
@@ -121,7 +115,7 @@ public final class DaemonVerticle extends VerticleBase {
                 daemon.setDraining(true);
                 log.info("drain mode: new jobs are refused with DRAINING");
             } else if ("snapshot".equals(m.body())) {
-                m.reply(daemon.snapshot().withWakeupsSaved(spinCaught()));
+                m.reply(daemon.snapshot().withWakeupsSaved(idle == null ? 0 : idle.caught()));
             } else if ("serve-api".equals(m.body())) {
                 serveApi().onSuccess(v -> m.reply(null)).onFailure(e -> m.fail(500, e.toString()));
             }

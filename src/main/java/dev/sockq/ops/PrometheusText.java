@@ -33,7 +33,7 @@ public final class PrometheusText {
         metric(b, "sockq_connections_total", "counter", "Client connections ever accepted.", s.totalConnections());
         metric(b, "sockq_draining", "gauge", "1 in drain mode.", s.draining() ? 1 : 0);
         metric(b, "sockq_daemon_wakeups_saved_total", "counter",
-                "Tasks the daemon thread found while still awake after a lone client's turn, each a wake-up saved (--daemon-spin-us).",
+                "Tasks the daemon thread found while still awake for a client talking alone, each a wake-up saved (--daemon-spin-us).",
                 s.wakeupsSaved());
         b.append("# HELP sockq_datagrams_total Datagrams by outcome.\n# TYPE sockq_datagrams_total counter\n");
         datagram(b, "inserted", d.inserted.sum());
