@@ -7,11 +7,17 @@ import dev.sockq.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** --daemon-spin-us over TCP: one client's next command finds the daemon's thread awake, counted in /metrics. */
+/** --daemon-spin-us over TCP and UDP: one client's next command finds the daemon's thread awake, counted in /metrics. */
 class DaemonSpinTest {
     private static final String SAVED = "sockq_daemon_wakeups_saved_total";
 
@@ -44,6 +50,48 @@ class DaemonSpinTest {
             }
             assertEquals(0.0, MetricsScrape.scrape(s.httpPort()).get(SAVED));
         }
+    }
+
+    @Test
+    void aLoneDatagramSendersNextPutFindsTheDaemonAwake() throws Exception {
+        try (TestServer s = TestServer.start(new JsonObject().put("daemonSpinUs", 10_000).put("httpPort", 0));
+             DatagramSocket u = datagramSocket()) {
+            for (int i = 1; i <= 50; i++) {
+                assertEquals("INSERTED " + i + "\r\n", put(u, s.udpPort()));
+            }
+            double saved = MetricsScrape.scrape(s.httpPort()).get(SAVED);
+            assertTrue(saved > 0, "wake-ups saved: " + saved);
+        }
+    }
+
+    @Test
+    void datagramSendersTakingTurnsNeverStartASpin() throws Exception {
+        // as with the TCP clients above: each put is one sender's, never the same sender's twice in a row,
+        // and a TCP client between two datagrams of one sender breaks the run as well
+        try (TestServer s = TestServer.start(new JsonObject().put("daemonSpinUs", 10_000).put("httpPort", 0));
+             DatagramSocket a = datagramSocket(); DatagramSocket b = datagramSocket(); RawClient c = s.client()) {
+            for (int i = 1; i <= 48; i += 3) {
+                assertEquals("INSERTED " + i + "\r\n", put(a, s.udpPort()));
+                assertEquals("INSERTED " + (i + 1) + "\r\n", put(b, s.udpPort()));
+                assertEquals("INSERTED " + (i + 2) + "\r\n", c.call("put 0 0 60 1\r\nx\r\n"));
+            }
+            assertEquals(0.0, MetricsScrape.scrape(s.httpPort()).get(SAVED));
+        }
+    }
+
+    private static DatagramSocket datagramSocket() throws IOException {
+        DatagramSocket u = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        u.setSoTimeout(5000);
+        return u;
+    }
+
+    /** One datagram put, sent from {@code u}, and the reply to it. */
+    private static String put(DatagramSocket u, int port) throws IOException {
+        byte[] b = "put 0 0 60 1\r\nx\r\n".getBytes(StandardCharsets.US_ASCII);
+        u.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), port));
+        DatagramPacket p = new DatagramPacket(new byte[100], 100);
+        u.receive(p);
+        return new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
     }
 
     @Test

@@ -51,8 +51,9 @@ public final class DaemonVerticle extends VerticleBase {
     private final List<PushDispatcher> dispatchers = new ArrayList<>();
     /** This thread's task queue, or null on an event loop (--single-thread), where there is no hand-off to save. */
     private IdleSpinQueue idle;
-    /** The session of the last client turn if it was lone (one session's input), else -1. */
-    private long lastLoneSession = -1;
+    /** Who the last turn was for, if one client's: a session id, or a datagram sender below -1; else NOBODY. */
+    private long lastTalker = NOBODY;
+    private static final long NOBODY = -1;
 
     public DaemonVerticle(DaemonOptions options, Clock clock) {
         this.options = options;
@@ -100,14 +101,7 @@ public final class DaemonVerticle extends VerticleBase {
             List<SessionInput> inputs = m.body().inputs(); // one socket verticle's event-loop turn
             inputs.forEach(this::apply);
             flush();
-            if (idle != null) {
-                // one client alone: its turns come back to back with nobody else's between. Many clients
-                // keep the thread busy, and over several event loops or shards their turns are often
-                // single ones too, so one lone turn is not enough
-                long lone = inputs.size() == 1 ? inputs.get(0).sessionId() : -1;
-                idle.spinNext(lone >= 0 && lone == lastLoneSession);
-                lastLoneSession = lone;
-            }
+            spinIfAlone(inputs.size() == 1 ? inputs.get(0).sessionId() : NOBODY);
         });
         MessageConsumer<DatagramPut> datagrams = bus.localConsumer(address(Addresses.DAEMON_DATAGRAMS), this::handleDatagram);
         MessageConsumer<String> control = bus.localConsumer(address(Addresses.DAEMON_CONTROL), m -> {
@@ -161,6 +155,21 @@ public final class DaemonVerticle extends VerticleBase {
         var reply = daemon.putDatagram(p.token(), p.tube(), p.put());
         send(() -> m.reply(reply));
         flush();
+        spinIfAlone(-2 - (p.sender() & Long.MAX_VALUE >>> 1)); // below NOBODY: never a session's id
+    }
+
+    /**
+     * Lets the thread spin before it parks when one client talks alone: its turns come back to back
+     * with nobody else's between. Many clients keep the thread busy, and over several event loops or
+     * shards their turns are often single ones too, so one lone turn is not enough.
+     *
+     * @param talker the session (>= 0) or datagram sender (< -1) the turn was for, or NOBODY
+     */
+    private void spinIfAlone(long talker) {
+        if (idle != null) {
+            idle.spinNext(talker != NOBODY && talker == lastTalker);
+            lastTalker = talker;
+        }
     }
 
     private void flush() {

@@ -66,7 +66,8 @@ public final class UdpServerVerticle extends VerticleBase {
             return;
         }
         String daemon = Addresses.ofShard(Addresses.DAEMON_DATAGRAMS, Shards.ofTube(r.put().tube(), shards), shards);
-        vertx.eventBus().<DatagramReply>request(daemon, r.put(), Addresses.LOCAL).onComplete(ar -> {
+        SocketAddress from = packet.sender();
+        vertx.eventBus().<DatagramReply>request(daemon, r.put().from(from.host(), from.port()), Addresses.LOCAL).onComplete(ar -> {
             if (ar.failed()) {
                 log.warn("udp: daemon did not answer: {}", ar.cause().toString());
                 reply(packet, data.length, Replies.INTERNAL_ERROR);
