@@ -72,7 +72,7 @@ public final class ServeOptions {
     @Option(names = "--cluster", description = "join a Vert.x cluster (Hazelcast)")
     Boolean cluster;
 
-    @Option(names = "--single-thread", description = "sockets and daemon on one event loop, as beanstalkd: no thread hand-off per command, less CPU per job, one core at most")
+    @Option(names = "--single-thread", description = "sockets and daemon on one event loop, as beanstalkd: no thread hand-off per command, one core at most")
     Boolean singleThread;
 
     @Option(names = "--transport", paramLabel = "epoll|io_uring", description = "socket I/O through epoll (default) or io_uring (queued socket I/O: less CPU with many busy clients, slower for one; falls back to epoll where the kernel or a container forbids it)")
