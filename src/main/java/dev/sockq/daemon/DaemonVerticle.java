@@ -246,10 +246,15 @@ public final class DaemonVerticle extends VerticleBase {
         journal.maintain();
     }
 
-    /** Keeps exactly one timer, set for the daemon's earliest deadline. */
+    /**
+     * Keeps one timer, set no later than the daemon's earliest deadline. A deadline that moved later
+     * (the job with the earliest TTR was deleted: in a busy cycle, after nearly every batch) keeps
+     * the timer as it is; it fires early, finds nothing due and re-arms. Re-arming every batch
+     * cost 2% of the server's CPU under cycle c=50 (a cancel and a schedule on the event loop).
+     */
     private void rearm() {
         long at = daemon.nextWakeupAt();
-        if (at == timerAt) {
+        if (at >= timerAt) {
             return;
         }
         if (timerId >= 0) {
@@ -257,15 +262,12 @@ public final class DaemonVerticle extends VerticleBase {
             timerId = -1;
         }
         timerAt = at;
-        if (at != Long.MAX_VALUE) {
-            long delay = Math.max(1, at - clock.nowMillis());
-            timerId = vertx.setTimer(delay, id -> {
-                timerId = -1;
-                timerAt = Long.MAX_VALUE;
-                daemon.tick();
-                flush();
-            });
-        }
+        timerId = vertx.setTimer(Math.max(1, at - clock.nowMillis()), id -> {
+            timerId = -1;
+            timerAt = Long.MAX_VALUE;
+            daemon.tick();
+            flush();
+        });
     }
 
     /** False while this shard's journal cannot write (a commit is being retried): /ready says no. */
