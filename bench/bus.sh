@@ -6,12 +6,12 @@
 #   ROUNDS=3 N=100000 bash bench/bus.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 N=${N:-100000}
 C=${C:-64}
 [ -f target/sockq.jar ] || mvn -B -q -DskipTests package
 [ -f target/test-classes/dev/sockq/bench/BusBench.class ] || mvn -B -q test-compile
-median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo "| bus | requests in flight | puts/s | reserve+delete/s |"
 echo "|---|---|---|---|"
 for mode in local cluster; do

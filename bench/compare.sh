@@ -13,6 +13,7 @@
 # Server CPU per job comes from /proc/PID/stat (user+system ticks) over each round's measured part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 # Each round's client connects anew, and new connections send sockq's JIT through about 3 s of
 # deoptimizing and recompiling (-XX:+LogCompilation: class_check and unstable_if traps in the
@@ -36,9 +37,7 @@ fi
 cp "$JAR" "$work/sockq.jar"   # a rebuild during the run must not change what is measured
 JAR="$work/sockq.jar"
 
-wait_port() { for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-median() { sort -g | awk '{a[NR]=$1} END {if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2] + a[NR/2+1]) / 2}'; }
 # column_median FIELD sq|bs: the median over one load's rounds of one field of one_round's output
 column_median() { cut -d' ' -f"$1" "$work/$2.txt" | median; }
 

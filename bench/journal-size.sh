@@ -6,12 +6,12 @@
 #   CYCLES=100000 bash bench/journal-size.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 CYCLES=${CYCLES:-100000}
 PORT=11388
 work=$(mktemp -d)
 cp target/sockq.jar "$work/sockq.jar"
 trap 'pkill -9 -f "sockq.jar -p $PORT" 2>/dev/null || true; pkill -9 -f "beanstalkd -l 127.0.0.1 -p $PORT" 2>/dev/null || true; rm -rf "$work"' EXIT
-wait_port() { for _ in $(seq 1 400); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.05; done; return 1; }
 say() { (exec 3<>/dev/tcp/127.0.0.1/$PORT; printf "$1" >&3; timeout 1 cat <&3 || true) >/dev/null; }
 kib() { du -sk "$1" | cut -f1; }
 row() {
@@ -19,7 +19,7 @@ row() {
   mkdir -p "$work/$name/data"
   (cd "$work/$name" && exec "$@") >/dev/null 2>&1 &
   local pid=$!
-  wait_port
+  wait_port $PORT 400
   say 'put 0 0 60 3\r\nold\r\nreserve\r\nbury 1 0\r\n'
   java -jar "$work/sockq.jar" bench --server 127.0.0.1:$PORT --quiet --mode cycle -c 10 --size 1024 -n "$CYCLES" >/dev/null
   local churned

@@ -13,6 +13,7 @@
 # /proc/PID/task/*/stat over the whole run. Both servers are warmed up first; rounds alternate.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 LOAD=${LOAD:---mode cycle -c 50 -d 1 -n 60000}
 SOCKQ_PORT=11388
@@ -35,7 +36,7 @@ BS=$!
 disown $SQ $BS
 trap 'kill -9 $SQ $BS 2>/dev/null || true; rm -rf "$work"' EXIT
 for port in $SOCKQ_PORT $BS_PORT; do
-  for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done
+  wait_port $port
   java -jar "$JAR" bench --server 127.0.0.1:$port --quiet --duration 8 --mode cycle -c 50 >/dev/null
 done
 

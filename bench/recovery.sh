@@ -7,20 +7,20 @@
 #   JOBS=1000000 bash bench/recovery.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 JOBS=${JOBS:-1000000}
 PORT=11392
 work=$(mktemp -d)
 cp target/sockq.jar "$work/sockq.jar"
 trap 'pkill -9 -f "sockq.jar -p $PORT" 2>/dev/null || true; pkill -9 -f "beanstalkd -l 127.0.0.1 -p $PORT" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-wait_port() { for _ in $(seq 1 12000); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.005; done; return 1; }
 ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 row() { # row NAME START_COMMAND...
   local name=$1; shift
   mkdir -p "$work/$name/data"   # beanstalkd does not create its binlog folder
   (cd "$work/$name" && exec "$@") >"$work/$name.log" 2>&1 &
-  wait_port
+  wait_port $PORT 12000 0.005
   java -jar "$work/sockq.jar" bench --server 127.0.0.1:$PORT --quiet --mode put -c 50 -d 16 -n "$JOBS" --tube recovery >/dev/null
   pkill -9 -f "$1.*-p $PORT" || true
   sleep 0.5
@@ -29,7 +29,7 @@ row() { # row NAME START_COMMAND...
   local t0
   t0=$(ms)
   (cd "$work/$name" && exec "$@") >>"$work/$name.log" 2>&1 &
-  wait_port
+  wait_port $PORT 12000 0.005
   local count
   count=$( (exec 3<>/dev/tcp/127.0.0.1/$PORT; printf 'stats-tube recovery\r\n' >&3; timeout 60 head -c 40 <&3 || true) \
     | awk '/current-jobs-ready/ {print $2}')

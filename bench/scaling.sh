@@ -7,6 +7,7 @@
 #   LOAD='--mode prodcons -c 100 --tubes 8 -n 100000' bash bench/scaling.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 LOAD=${LOAD:---mode cycle -c 50 -d 1 --tubes 8 -n 100000}
 CONFIGS=("" "--tcp-instances 2" "--daemon-shards 2" "--daemon-shards 2 --tcp-instances 2")
@@ -23,7 +24,7 @@ for i in "${!CONFIGS[@]}"; do
   pids+=($!)
 done
 for i in "${!CONFIGS[@]}"; do
-  for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$((11370 + i))) 2>/dev/null && break; sleep 0.05; done
+  wait_port $((11370 + i))
   java -jar "$JAR" bench --server 127.0.0.1:$((11370 + i)) --quiet --duration 8 $(echo "$LOAD" | sed 's/-n [0-9]*//') >/dev/null
 done
 for _ in $(seq 1 "$ROUNDS"); do
@@ -36,7 +37,6 @@ if r["errors"]: raise SystemExit("bench reported errors: %s" % r)
 print(r["jobs_per_sec"], r["p99_us"], r["server_cpu_us_per_job"], r["server_sys_us_per_job"])' >>"$work/r$i.txt"
   done
 done
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo "Load: \`sockq bench $LOAD\`, medians of ${ROUNDS} alternating rounds, $(date -u +%Y-%m-%d)"
 echo
 echo "| sockq server flags | jobs/s | ratio to the first | p99 µs | server CPU µs/job (system) |"

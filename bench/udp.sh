@@ -5,6 +5,7 @@
 #   ROUNDS=3 bash bench/udp.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 ROUNDS=${ROUNDS:-3}
 PORT=11389
 work=$(mktemp -d)
@@ -12,10 +13,9 @@ cp target/sockq.jar "$work/sockq.jar"
 (cd "$work" && exec java -jar sockq.jar -p $PORT --in-memory) 2>/dev/null &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 200); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.05; done
+wait_port $PORT
 bench() { java -jar "$work/sockq.jar" bench --server 127.0.0.1:$PORT --quiet --mode udp-put "$@" | grep '^RESULT '; }
 bench -c 2 -d 16 --duration 2 >/dev/null   # warm-up, not measured
-median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 echo "| senders | window | bench arguments | datagram puts/s (median) | p99 µs (median) | retransmits |"
 echo "|---|---|---|---|---|---|"
 for args in "-c 1 -d 1 -n 20000" "-c 1 -d 16 -n 100000" "-c 4 -d 16 -n 100000"; do
